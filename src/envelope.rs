@@ -1,0 +1,209 @@
+//! Turns an HTTP response into the response data or a precise error.
+//!
+//! Mimecast wraps every answer in `{"meta": ..., "data": [...], "fail": [...]}`
+//! and can report a failure in `fail` under HTTP 200, so the HTTP status alone
+//! never decides success.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result, Status};
+
+/// What the transport read off the wire.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub rate_limit_reset_ms: Option<u64>,
+    pub location: Option<String>,
+}
+
+/// A successful response: the raw body and its parsed envelope.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The HTTP status (2xx).
+    pub http_status: u16,
+    /// The body exactly as received.
+    pub body: String,
+    /// The parsed envelope.
+    pub json: Value,
+}
+
+impl Response {
+    /// The `data` array of the envelope.
+    pub fn data(&self) -> &[Value] {
+        self.json.get("data").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// `meta.pagination.next`, the token of the next page, if there is one.
+    pub fn next_page_token(&self) -> Option<&str> {
+        self.json
+            .pointer("/meta/pagination/next")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+    }
+}
+
+/// The first error of a `fail` array: (code, message, number of errors).
+fn first_failure(json: &Value) -> Option<(Option<String>, Option<String>, usize)> {
+    let fails = json.get("fail")?.as_array()?;
+    if fails.is_empty() {
+        return None;
+    }
+    let errors: Vec<&Value> = fails
+        .iter()
+        .flat_map(|f| f.get("errors").and_then(Value::as_array).into_iter().flatten())
+        .collect();
+    let first = errors.first();
+    let code = first.and_then(|e| e.get("code")).and_then(Value::as_str).map(str::to_owned);
+    let message = first.and_then(|e| e.get("message")).and_then(Value::as_str).map(str::to_owned);
+    Some((code, message, errors.len().max(fails.len())))
+}
+
+fn describe(code: &Option<String>, message: &Option<String>) -> String {
+    match (code, message) {
+        (Some(c), Some(m)) => format!(" ({c}: {m})"),
+        (Some(c), None) => format!(" ({c})"),
+        (None, Some(m)) => format!(" ({m})"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Maps a response to data or to the error a caller can act on.
+pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
+    let status = raw.status;
+    let parsed: Option<Value> = serde_json::from_slice(&raw.body).ok();
+    let (code, message, _) = parsed.as_ref().and_then(first_failure).unwrap_or((None, None, 0));
+    let detail = describe(&code, &message);
+    let fail = |s: Status, text: String| Err(Error::new(s, text).with_http_status(status).with_api_error(code.clone(), message.clone()));
+
+    match status {
+        200..=299 => {}
+        300..=399 => {
+            let to = raw.location.as_deref().unwrap_or("an unknown location");
+            return fail(
+                Status::HttpError,
+                format!("the server answered HTTP {status}, redirecting to {to}; redirects are not followed because the request carries credentials: check the base URL"),
+            );
+        }
+        401 | 403 => {
+            return fail(
+                Status::Unauthorized,
+                format!("Mimecast refused the credentials (HTTP {status}{detail}); check the application id, application key, access key and secret key, that this user has the permission the endpoint needs, and that the system clock is correct"),
+            )
+        }
+        418 => {
+            return fail(
+                Status::BindingExpired,
+                format!("the access key and secret key have expired (HTTP 418 binding expired{detail}); create new keys for this application in the Mimecast Administration Console"),
+            )
+        }
+        429 => {
+            let wait = match raw.rate_limit_reset_ms {
+                Some(ms) => format!("wait at least {ms} ms (X-RateLimit-Reset) before retrying"),
+                None => "wait before retrying".to_owned(),
+            };
+            return Err(Error::new(Status::RateLimited, format!("Mimecast rate limit exceeded (HTTP 429{detail}); {wait}"))
+                .with_http_status(status)
+                .with_api_error(code.clone(), message.clone())
+                .with_retry_after_ms(raw.rate_limit_reset_ms));
+        }
+        _ => {
+            return fail(
+                Status::HttpError,
+                format!("Mimecast answered HTTP {status}{detail}"),
+            )
+        }
+    }
+
+    let body = match String::from_utf8(raw.body) {
+        Ok(b) => b,
+        Err(_) => return fail(Status::MalformedResponse, format!("the HTTP {status} response body is not UTF-8 text")),
+    };
+    let json = match parsed {
+        Some(Value::Object(map)) => Value::Object(map),
+        _ => {
+            return fail(
+                Status::MalformedResponse,
+                format!("the HTTP {status} response is not a JSON object ({} bytes); is the base URL a Mimecast API host?", body.len()),
+            )
+        }
+    };
+    if let Some((code, message, count)) = first_failure(&json) {
+        let text = format!("Mimecast reported {count} failure(s) under HTTP {status}{}", describe(&code, &message));
+        return Err(Error::new(Status::ApiFailure, text).with_http_status(status).with_api_error(code, message));
+    }
+    if !json.get("data").map(Value::is_array).unwrap_or(false) {
+        return fail(Status::MalformedResponse, "the response has no 'data' array".to_owned());
+    }
+    Ok(Response { http_status: status, body, json })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse { status, body: body.as_bytes().to_vec(), rate_limit_reset_ms: None, location: None }
+    }
+
+    const INVALID_SIG: &str = r#"{"meta":{"status":401},"data":[],"fail":[{"errors":[{"code":"err_xdk_invalid_signature","message":"0004 Invalid Signature","retryable":false}]}]}"#;
+
+    #[test]
+    fn success_gives_data_and_pagination() {
+        let r = interpret(raw(200, r#"{"meta":{"status":200,"pagination":{"next":"T2"}},"data":[{"a":1}],"fail":[]}"#)).unwrap();
+        assert_eq!(r.data().len(), 1);
+        assert_eq!(r.next_page_token(), Some("T2"));
+    }
+
+    #[test]
+    fn statuses_map_to_distinct_errors() {
+        let cases = [
+            (401, INVALID_SIG, Status::Unauthorized),
+            (403, "{}", Status::Unauthorized),
+            (418, "{}", Status::BindingExpired),
+            (429, "{}", Status::RateLimited),
+            (500, "{}", Status::HttpError),
+            (404, "not json", Status::HttpError),
+            (302, "", Status::HttpError),
+            (200, "{\"data\": [", Status::MalformedResponse),
+            (200, "<html>oops</html>", Status::MalformedResponse),
+            (200, "[]", Status::MalformedResponse),
+            (200, "{\"meta\":{}}", Status::MalformedResponse),
+        ];
+        for (status, body, expected) in cases {
+            let e = interpret(raw(status, body)).unwrap_err();
+            assert_eq!(e.status(), expected, "{status} {body}");
+            assert_eq!(e.http_status(), Some(status));
+        }
+    }
+
+    #[test]
+    fn unauthorized_carries_mimecast_code() {
+        let e = interpret(raw(401, INVALID_SIG)).unwrap_err();
+        assert_eq!(e.api_code(), Some("err_xdk_invalid_signature"));
+        assert_eq!(e.api_message(), Some("0004 Invalid Signature"));
+        assert!(e.message().contains("0004 Invalid Signature"));
+    }
+
+    #[test]
+    fn fail_under_http_200_is_an_api_failure() {
+        let e = interpret(raw(200, r#"{"meta":{"status":200},"data":[],"fail":[{"key":{},"errors":[{"code":"err_validation_blank","message":"blank"}]}]}"#)).unwrap_err();
+        assert_eq!(e.status(), Status::ApiFailure);
+        assert_eq!(e.api_code(), Some("err_validation_blank"));
+    }
+
+    #[test]
+    fn rate_limit_reset_is_reported() {
+        let mut r = raw(429, "{}");
+        r.rate_limit_reset_ms = Some(1500);
+        let e = interpret(r).unwrap_err();
+        assert_eq!(e.retry_after_ms(), Some(1500));
+        assert!(e.message().contains("1500 ms"));
+    }
+
+    #[test]
+    fn non_utf8_is_malformed() {
+        let r = RawResponse { status: 200, body: vec![0xff, 0xfe], rate_limit_reset_ms: None, location: None };
+        assert_eq!(interpret(r).unwrap_err().status(), Status::MalformedResponse);
+    }
+}

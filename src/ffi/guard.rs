@@ -1,0 +1,161 @@
+//! The plumbing every export uses: the panic boundary, the thread-local last
+//! error, and checked conversion of C arguments.
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::error::{Error, Result, Status};
+
+/// The last failure on this thread, with its strings kept alive as C strings
+/// so the `mc_last_error_*` accessors can hand out borrowed pointers.
+struct LastError {
+    status: Status,
+    http_status: i32,
+    retry_after_ms: i64,
+    message: CString,
+    code: CString,
+    api_message: CString,
+}
+
+impl LastError {
+    fn none() -> LastError {
+        LastError {
+            status: Status::Ok,
+            http_status: 0,
+            retry_after_ms: -1,
+            message: CString::default(),
+            code: CString::default(),
+            api_message: CString::default(),
+        }
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::none());
+}
+
+/// C strings cannot hold NUL: replace it rather than lose the whole message.
+pub(crate) fn to_cstring(s: &str) -> CString {
+    CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
+}
+
+fn set_last_error(e: &Error) {
+    let last = LastError {
+        status: e.status(),
+        http_status: e.http_status().map(i32::from).unwrap_or(0),
+        retry_after_ms: e.retry_after_ms().map(|ms| ms.min(i64::MAX as u64) as i64).unwrap_or(-1),
+        message: to_cstring(e.message()),
+        code: to_cstring(e.api_code().unwrap_or("")),
+        api_message: to_cstring(e.api_message().unwrap_or("")),
+    };
+    LAST_ERROR.with(|cell| *cell.borrow_mut() = last);
+}
+
+fn clear_last_error() {
+    LAST_ERROR.with(|cell| *cell.borrow_mut() = LastError::none());
+}
+
+pub(crate) fn last_status() -> Status {
+    LAST_ERROR.with(|cell| cell.borrow().status)
+}
+
+pub(crate) fn last_http_status() -> i32 {
+    LAST_ERROR.with(|cell| cell.borrow().http_status)
+}
+
+pub(crate) fn last_retry_after_ms() -> i64 {
+    LAST_ERROR.with(|cell| cell.borrow().retry_after_ms)
+}
+
+/// A pointer into the thread-local record: valid until the record is
+/// replaced by the next fallible call on this thread.
+pub(crate) fn last_string(pick: for<'a> fn(&LastErrorStrings<'a>) -> &'a CString) -> *const c_char {
+    LAST_ERROR.with(|cell| {
+        let last = cell.borrow();
+        let strings = LastErrorStrings { message: &last.message, code: &last.code, api_message: &last.api_message };
+        pick(&strings).as_ptr()
+    })
+}
+
+pub(crate) struct LastErrorStrings<'a> {
+    pub message: &'a CString,
+    pub code: &'a CString,
+    pub api_message: &'a CString,
+}
+
+/// Runs the body of a fallible export: clears the last error, catches any
+/// panic, records a failure, and returns its status.
+///
+/// Unwind safety is asserted: after a panic the caller only gets a status,
+/// and the objects involved hold no invariant a half-done call could break
+/// (the connection pool and token cache recover from poisoning).
+pub(crate) fn guard<F>(body: F) -> Status
+where
+    F: FnOnce() -> Result<()>,
+{
+    clear_last_error();
+    let error = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return Status::Ok,
+        Ok(Err(e)) => e,
+        Err(_) => Error::new(Status::Internal, "internal error in libmimecast (a caught panic); please report it"),
+    };
+    set_last_error(&error);
+    error.status()
+}
+
+/// Runs the body of an infallible export (the `_free` functions): a panic is
+/// swallowed, because unwinding into C is undefined behaviour.
+pub(crate) fn guard_void<F: FnOnce()>(body: F) {
+    let _ = catch_unwind(AssertUnwindSafe(body));
+}
+
+/// Borrows a required UTF-8 string argument.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn str_arg<'a>(name: &str, ptr: *const c_char) -> Result<&'a str> {
+    match opt_str_arg(name, ptr)? {
+        Some(s) => Ok(s),
+        None => Err(Error::invalid_argument(format!("{name} is NULL"))),
+    }
+}
+
+/// Borrows an optional UTF-8 string argument (NULL means absent).
+///
+/// # Safety
+/// As for [`str_arg`].
+pub(crate) unsafe fn opt_str_arg<'a>(name: &str, ptr: *const c_char) -> Result<Option<&'a str>> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    CStr::from_ptr(ptr)
+        .to_str()
+        .map(Some)
+        .map_err(|_| Error::invalid_argument(format!("{name} is not valid UTF-8")))
+}
+
+/// Borrows the object behind a handle.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of this type.
+pub(crate) unsafe fn handle_ref<'a, T>(name: &str, ptr: *const T) -> Result<&'a T> {
+    ptr.as_ref().ok_or_else(|| Error::invalid_argument(format!("{name} is NULL")))
+}
+
+/// Checks an output argument before any work is done.
+pub(crate) fn out_arg<T>(name: &str, ptr: *mut T) -> Result<()> {
+    if ptr.is_null() {
+        return Err(Error::invalid_argument(format!("the output argument {name} is NULL")));
+    }
+    Ok(())
+}
+
+/// Mutably borrows the object behind a handle.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of this type, not used by another thread.
+pub(crate) unsafe fn handle_mut<'a, T>(name: &str, ptr: *mut T) -> Result<&'a mut T> {
+    ptr.as_mut().ok_or_else(|| Error::invalid_argument(format!("{name} is NULL")))
+}

@@ -1,0 +1,165 @@
+//! The structs the C API hands out: signed headers and accounts. Each is
+//! allocated as a box holding the public `#[repr(C)]` struct first and the
+//! storage its pointers point into after it, so one free releases all.
+
+use std::ffi::CString;
+use std::os::raw::c_char;
+use std::ptr;
+
+use crate::account::Account;
+use crate::error::{Error, Result, Status};
+use crate::sign::SignedHeaders;
+
+use super::guard::to_cstring;
+
+/// The four headers that authenticate an API 1.0 request, as returned by
+/// mc_sign(). All strings are NUL-terminated UTF-8 owned by the struct; the
+/// struct is read-only and freed with mc_signed_headers_free().
+/// Send them with the request together with
+/// `Content-Type: application/json` and `Accept: application/json`.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct mc_signed_headers {
+    /// Value of the `Authorization` header: `MC <access key>:<signature>`.
+    /// It contains the access key: do not log it.
+    pub authorization: *const c_char,
+    /// Value of the `x-mc-date` header, e.g. `Tue, 24 Nov 2015 12:50:11 UTC`.
+    pub date: *const c_char,
+    /// Value of the `x-mc-req-id` header (the request id that was signed).
+    pub request_id: *const c_char,
+    /// Value of the `x-mc-app-id` header (the application id).
+    pub app_id: *const c_char,
+}
+
+#[repr(C)]
+pub(crate) struct SignedHeadersBox {
+    public: mc_signed_headers,
+    storage: [CString; 4],
+}
+
+impl SignedHeadersBox {
+    pub(crate) fn new(h: &SignedHeaders) -> Box<SignedHeadersBox> {
+        let storage = [to_cstring(&h.authorization), to_cstring(&h.date), to_cstring(&h.request_id), to_cstring(&h.app_id)];
+        let public = mc_signed_headers {
+            authorization: storage[0].as_ptr(),
+            date: storage[1].as_ptr(),
+            request_id: storage[2].as_ptr(),
+            app_id: storage[3].as_ptr(),
+        };
+        // Moving the CStrings into the box does not move their heap bytes,
+        // so the pointers above stay valid.
+        Box::new(SignedHeadersBox { public, storage })
+    }
+}
+
+/// A Mimecast account, as returned by mc_get_account(). Read-only; freed with
+/// mc_account_free(). Strings are NUL-terminated UTF-8 owned by the struct,
+/// NULL when the server left the field out. Only the library allocates this
+/// struct, so fields may be appended in later versions; the first two
+/// (`json`, `raw_json`) will always stay first.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct mc_account {
+    /// The account object (`data[0]` of the response) as JSON text.
+    pub json: *const c_char,
+    /// The whole response body as received.
+    pub raw_json: *const c_char,
+    /// `accountCode`: the unique Mimecast account code.
+    pub account_code: *const c_char,
+    /// `accountName`.
+    pub account_name: *const c_char,
+    /// `adminEmail`: the first administrator created on the account.
+    pub admin_email: *const c_char,
+    /// `databaseCode`.
+    pub database_code: *const c_char,
+    /// `domain`: the temporary domain Mimecast generated for the account.
+    pub domain: *const c_char,
+    /// `mailPlatform`.
+    pub mail_platform: *const c_char,
+    /// `mimecastId`: the unique Mimecast id of the account.
+    pub mimecast_id: *const c_char,
+    /// `passphrase`: used by Mimecast Support to verify callers. Sensitive.
+    pub passphrase: *const c_char,
+    /// `region`: where the account is hosted.
+    pub region: *const c_char,
+    /// `supportCode`.
+    pub support_code: *const c_char,
+    /// `type`: the type of account.
+    pub account_type: *const c_char,
+    /// `maxRetention` in days, or -1 when absent.
+    pub max_retention: i64,
+    /// `userCount`: the number of user licences, or -1 when absent.
+    pub user_count: i64,
+    /// `archive` (false when absent).
+    pub archive: bool,
+    /// `automatedSegmentPurge` (false when absent).
+    pub automated_segment_purge: bool,
+    /// `gateway` (false when absent).
+    pub gateway: bool,
+    /// `maxRetentionConfirmed` (false when absent).
+    pub max_retention_confirmed: bool,
+    /// `policyInheritance` (false when absent).
+    pub policy_inheritance: bool,
+    /// `packages`: `packages_len` strings, the packages enabled on the account.
+    pub packages: *const *const c_char,
+    /// Number of entries in `packages`.
+    pub packages_len: usize,
+}
+
+#[repr(C)]
+pub(crate) struct AccountBox {
+    public: mc_account,
+    strings: Vec<CString>,
+    packages: Vec<*const c_char>,
+}
+
+impl AccountBox {
+    pub(crate) fn new(a: &Account) -> Result<Box<AccountBox>> {
+        let mut strings: Vec<CString> = Vec::new();
+        let mut keep = |s: Option<&str>| -> Result<*const c_char> {
+            match s {
+                None => Ok(ptr::null()),
+                Some(s) => {
+                    let c = CString::new(s).map_err(|_| {
+                        Error::new(Status::MalformedResponse, "an account field contains a NUL character")
+                    })?;
+                    let p = c.as_ptr();
+                    strings.push(c);
+                    Ok(p)
+                }
+            }
+        };
+        let json = a.json.to_string();
+        let mut public = mc_account {
+            json: keep(Some(&json))?,
+            raw_json: keep(Some(&a.raw_json))?,
+            account_code: keep(a.account_code.as_deref())?,
+            account_name: keep(a.account_name.as_deref())?,
+            admin_email: keep(a.admin_email.as_deref())?,
+            database_code: keep(a.database_code.as_deref())?,
+            domain: keep(a.domain.as_deref())?,
+            mail_platform: keep(a.mail_platform.as_deref())?,
+            mimecast_id: keep(a.mimecast_id.as_deref())?,
+            passphrase: keep(a.passphrase.as_deref())?,
+            region: keep(a.region.as_deref())?,
+            support_code: keep(a.support_code.as_deref())?,
+            account_type: keep(a.account_type.as_deref())?,
+            max_retention: a.max_retention.unwrap_or(-1),
+            user_count: a.user_count.unwrap_or(-1),
+            archive: a.archive.unwrap_or(false),
+            automated_segment_purge: a.automated_segment_purge.unwrap_or(false),
+            gateway: a.gateway.unwrap_or(false),
+            max_retention_confirmed: a.max_retention_confirmed.unwrap_or(false),
+            policy_inheritance: a.policy_inheritance.unwrap_or(false),
+            packages: ptr::null(),
+            packages_len: 0,
+        };
+        let mut packages = Vec::with_capacity(a.packages.len());
+        for p in &a.packages {
+            packages.push(keep(Some(p))?);
+        }
+        public.packages = if packages.is_empty() { ptr::null() } else { packages.as_ptr() };
+        public.packages_len = packages.len();
+        Ok(Box::new(AccountBox { public, strings, packages }))
+    }
+}

@@ -1,0 +1,35 @@
+//! libmimecast: a client for the Mimecast email-security API.
+//!
+//! - API 1.0: requests signed with the "MC" HMAC-SHA1 scheme ([`sign`]).
+//! - Calls over HTTPS with keep-alive, timeouts, strict TLS ([`Client`]).
+//! - A C ABI ([`ffi`]) described by the generated `include/mimecast.h`.
+//!
+//! ```no_run
+//! use mimecast::{Api1Keys, Client, Options};
+//! let client = Client::new_api1("eu", Api1Keys {
+//!     app_id: "...", app_key: "...", access_key: "...", secret_key: "...",
+//! }, &Options::default())?;
+//! let account = client.get_account()?;
+//! println!("{:?}", account.account_name);
+//! # Ok::<(), mimecast::Error>(())
+//! ```
+
+pub mod account;
+pub mod client;
+pub mod envelope;
+pub mod error;
+pub mod ffi;
+pub mod options;
+pub mod region;
+pub mod sign;
+mod transport;
+
+pub use account::Account;
+pub use client::{Api1Keys, Client};
+pub use envelope::Response;
+pub use error::{Error, Result, Status};
+pub use options::Options;
+pub use sign::SignedHeaders;
+
+/// The library version (from Cargo.toml).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

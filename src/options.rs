@@ -1,0 +1,146 @@
+//! Client options. New options are added here (and as new `mc_options_set_*`
+//! functions in the C API) without changing any existing signature.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::{Host, Url};
+
+use crate::error::{Error, Result, Status};
+use crate::region;
+
+/// How a client connects. `Options::default()` is what production wants.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Time allowed to open the TCP (and TLS) connection. Default 10 s.
+    pub connect_timeout: Duration,
+    /// Time allowed for a whole request, body included. Default 60 s.
+    pub timeout: Duration,
+    /// Allow plain `http://` to hosts other than loopback. Default false:
+    /// the keys would travel in clear text.
+    pub allow_insecure_http: bool,
+    /// PEM file of extra CA certificates to trust (for TLS-inspecting
+    /// proxies or a private test server), in addition to the system's.
+    pub ca_bundle: Option<PathBuf>,
+    /// Largest response body accepted. Default 64 MiB.
+    pub max_response_bytes: u64,
+    /// `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            allow_insecure_http: false,
+            ca_bundle: None,
+            max_response_bytes: 64 * 1024 * 1024,
+            user_agent: format!("mimecast-native/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Turns a region name or a URL into a validated base URL without a trailing
+/// slash.
+pub(crate) fn resolve_api1_base_url(base_url_or_region: &str, options: &Options) -> Result<String> {
+    let input = crate::sign::required("base URL or region", base_url_or_region)?;
+    if !input.contains("://") {
+        return region::api1_base_url(input).map(str::to_owned).ok_or_else(|| {
+            Error::new(
+                Status::InvalidUrl,
+                format!(
+                    "'{input}' is neither a URL nor a known region; use https://... or one of: {}",
+                    region::api1_region_names()
+                ),
+            )
+        });
+    }
+    validate_base_url(input, options)
+}
+
+pub(crate) fn validate_base_url(input: &str, options: &Options) -> Result<String> {
+    let url = Url::parse(input)
+        .map_err(|e| Error::new(Status::InvalidUrl, format!("the base URL is not a valid URL ({e})")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            if !options.allow_insecure_http && !is_loopback(&url) {
+                return Err(Error::new(
+                    Status::InsecureUrl,
+                    "plain http:// is only allowed to loopback hosts: the keys would cross the network unencrypted; use https:// or set the allow-insecure-http option",
+                ));
+            }
+        }
+        other => {
+            return Err(Error::new(
+                Status::InvalidUrl,
+                format!("the base URL must start with https:// (got scheme '{other}')"),
+            ))
+        }
+    }
+    if url.host().is_none() {
+        return Err(Error::new(Status::InvalidUrl, "the base URL has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::new(Status::InvalidUrl, "the base URL must not contain a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() || url.path() != "/" {
+        return Err(Error::new(
+            Status::InvalidUrl,
+            "the base URL must be only scheme://host[:port], for example https://eu-api.mimecast.com; the API path is given per call",
+        ));
+    }
+    let mut base = url.to_string();
+    if base.ends_with('/') {
+        base.pop();
+    }
+    Ok(base)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(input: &str) -> Result<String> {
+        resolve_api1_base_url(input, &Options::default())
+    }
+
+    #[test]
+    fn regions_and_urls_resolve() {
+        assert_eq!(resolve("eu").unwrap(), "https://eu-api.mimecast.com");
+        assert_eq!(resolve("https://eu-api.mimecast.com/").unwrap(), "https://eu-api.mimecast.com");
+        assert_eq!(resolve("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(resolve("http://localhost:1").unwrap(), "http://localhost:1");
+        assert_eq!(resolve("http://[::1]:1").unwrap(), "http://[::1]:1");
+    }
+
+    #[test]
+    fn bad_urls_have_distinct_statuses() {
+        assert_eq!(resolve("").unwrap_err().status(), Status::InvalidArgument);
+        assert_eq!(resolve("mars").unwrap_err().status(), Status::InvalidUrl);
+        assert_eq!(resolve("ftp://x.example").unwrap_err().status(), Status::InvalidUrl);
+        assert_eq!(resolve("https://").unwrap_err().status(), Status::InvalidUrl);
+        assert_eq!(resolve("https://x.example/api").unwrap_err().status(), Status::InvalidUrl);
+        assert_eq!(resolve("https://u:p@x.example").unwrap_err().status(), Status::InvalidUrl);
+        assert_eq!(resolve("http://eu-api.mimecast.com").unwrap_err().status(), Status::InsecureUrl);
+    }
+
+    #[test]
+    fn insecure_http_needs_the_option() {
+        let opts = Options { allow_insecure_http: true, ..Options::default() };
+        assert_eq!(
+            resolve_api1_base_url("http://gateway.internal", &opts).unwrap(),
+            "http://gateway.internal"
+        );
+    }
+}

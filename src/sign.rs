@@ -1,0 +1,328 @@
+//! API 1.0 request signing: the "MC" HMAC-SHA1 scheme.
+//!
+//! ```text
+//! data_to_sign = x-mc-date ":" x-mc-req-id ":" path ":" application_key
+//! Authorization: MC {access_key}:{base64(HMAC-SHA1(base64decode(secret_key), data_to_sign))}
+//! ```
+
+use std::fmt;
+use std::mem::ManuallyDrop;
+use std::time::SystemTime;
+
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result, Status};
+
+type HmacSha1 = Hmac<Sha1>;
+
+/// The four headers that authenticate an API 1.0 request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedHeaders {
+    /// `Authorization`: `MC {access_key}:{signature}`.
+    pub authorization: String,
+    /// `x-mc-date`: RFC 1123 in UTC with the `UTC` suffix.
+    pub date: String,
+    /// `x-mc-req-id`: the request id that was signed.
+    pub request_id: String,
+    /// `x-mc-app-id`: the application id.
+    pub app_id: String,
+}
+
+impl SignedHeaders {
+    /// The headers as (name, value) pairs, in the order Mimecast documents.
+    pub fn pairs(&self) -> [(&'static str, &str); 4] {
+        [
+            ("Authorization", &self.authorization),
+            ("x-mc-date", &self.date),
+            ("x-mc-req-id", &self.request_id),
+            ("x-mc-app-id", &self.app_id),
+        ]
+    }
+}
+
+impl fmt::Debug for SignedHeaders {
+    // The Authorization value carries the access key: never print it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedHeaders")
+            .field("authorization", &"MC <redacted>")
+            .field("date", &self.date)
+            .field("request_id", &self.request_id)
+            .field("app_id", &self.app_id)
+            .finish()
+    }
+}
+
+/// The API 1.0 keys, validated, with the secret already turned into a keyed
+/// HMAC state.
+pub struct Api1Signer {
+    app_id: String,
+    app_key: Zeroizing<String>,
+    access_key: Zeroizing<String>,
+    // Keying HMAC once saves two SHA-1 blocks per signature. The keyed state
+    // is as sensitive as the secret itself, so Drop wipes it.
+    mac: ManuallyDrop<HmacSha1>,
+}
+
+impl Api1Signer {
+    /// Validates the four keys. Surrounding whitespace (a copy-paste
+    /// artefact) is ignored; anything else malformed is an error that names
+    /// the key but never shows its value.
+    pub fn new(app_id: &str, app_key: &str, access_key: &str, secret_key: &str) -> Result<Self> {
+        let app_id = required("application id", app_id)?;
+        let app_key = required("application key", app_key)?;
+        let access_key = required("access key", access_key)?;
+        let secret_key = required("secret key", secret_key)?;
+        for (name, value) in [
+            ("application id", app_id),
+            ("application key", app_key),
+            ("access key", access_key),
+        ] {
+            if !is_header_safe(value) {
+                return Err(Error::new(
+                    Status::InvalidCredentials,
+                    format!("the {name} contains spaces or control characters; copy it again from the Mimecast console"),
+                ));
+            }
+        }
+        let secret = decode_secret(secret_key)?;
+        let mac = HmacSha1::new_from_slice(&secret)
+            .map_err(|_| Error::new(Status::InvalidCredentials, "the secret key cannot be used as an HMAC key"))?;
+        Ok(Api1Signer {
+            app_id: app_id.to_owned(),
+            app_key: Zeroizing::new(app_key.to_owned()),
+            access_key: Zeroizing::new(access_key.to_owned()),
+            mac: ManuallyDrop::new(mac),
+        })
+    }
+
+    /// The application id (not a secret).
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// Signs a request to `path` (the path only, e.g. `/api/account/get-account`).
+    /// `date` and `request_id` default to now (UTC) and a fresh random UUID;
+    /// pass them to reproduce a signature.
+    pub fn sign(&self, path: &str, date: Option<&str>, request_id: Option<&str>) -> Result<SignedHeaders> {
+        validate_path(path)?;
+        let date = match date {
+            Some(d) => header_value("date", d)?.to_owned(),
+            None => utc_date_now(),
+        };
+        let request_id = match request_id {
+            Some(r) => header_value("request id", r)?.to_owned(),
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let signature = self.signature(&date, &request_id, path);
+        let mut authorization = String::with_capacity(4 + self.access_key.len() + signature.len());
+        authorization.push_str("MC ");
+        authorization.push_str(&self.access_key);
+        authorization.push(':');
+        authorization.push_str(&signature);
+        Ok(SignedHeaders {
+            authorization,
+            date,
+            request_id,
+            app_id: self.app_id.clone(),
+        })
+    }
+
+    fn signature(&self, date: &str, request_id: &str, path: &str) -> String {
+        let mut mac = HmacSha1::clone(&self.mac);
+        for part in [date.as_bytes(), b":", request_id.as_bytes(), b":", path.as_bytes(), b":", self.app_key.as_bytes()] {
+            mac.update(part);
+        }
+        base64::encode(mac.finalize().into_bytes())
+    }
+}
+
+impl Drop for Api1Signer {
+    fn drop(&mut self) {
+        // SAFETY: HmacSha1 is plain data (hash states and a block buffer, no
+        // heap pointers and no Drop glue), so overwriting it with zeros and
+        // never dropping it is sound. Volatile writes keep the wipe from
+        // being optimised away.
+        unsafe {
+            let ptr = &mut *self.mac as *mut HmacSha1 as *mut u8;
+            for i in 0..std::mem::size_of::<HmacSha1>() {
+                std::ptr::write_volatile(ptr.add(i), 0);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Api1Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Api1Signer")
+            .field("app_id", &self.app_id)
+            .field("app_key", &"<redacted>")
+            .field("access_key", &"<redacted>")
+            .field("secret_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The current time as Mimecast wants it: `Tue, 24 Nov 2015 12:50:11 UTC`.
+pub fn utc_date_now() -> String {
+    let mut date = httpdate::fmt_http_date(SystemTime::now());
+    // httpdate writes RFC 7231's "GMT"; every current Mimecast sample sends "UTC".
+    if date.ends_with("GMT") {
+        date.truncate(date.len() - 3);
+        date.push_str("UTC");
+    }
+    date
+}
+
+/// Decodes the base64 secret key. The error never includes the key or the
+/// offending byte: both would leak part of the secret.
+pub fn decode_secret(secret_key: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let decoded = base64::decode_config(secret_key.trim(), base64::STANDARD)
+        .map(Zeroizing::new)
+        .map_err(|_| {
+            Error::new(
+                Status::InvalidCredentials,
+                "the secret key is not valid base64 (standard alphabet, with padding); copy it again from the Mimecast console",
+            )
+        })?;
+    if decoded.is_empty() {
+        return Err(Error::new(Status::InvalidCredentials, "the secret key decodes to zero bytes"));
+    }
+    Ok(decoded)
+}
+
+pub(crate) fn required<'a>(name: &str, value: &'a str) -> Result<&'a str> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::invalid_argument(format!("the {name} is empty")));
+    }
+    Ok(value)
+}
+
+fn is_header_safe(value: &str) -> bool {
+    value.bytes().all(|b| b > 0x20 && b != 0x7f)
+}
+
+fn header_value<'a>(name: &str, value: &'a str) -> Result<&'a str> {
+    if value.is_empty() {
+        return Err(Error::invalid_argument(format!("the {name} is empty")));
+    }
+    if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(Error::invalid_argument(format!(
+            "the {name} contains control characters (a header value cannot hold CR or LF)"
+        )));
+    }
+    Ok(value)
+}
+
+/// The request path must be a path, not a URL: signing the full URL is a
+/// classic client bug that Mimecast answers with "0004 Invalid Signature".
+pub(crate) fn validate_path(path: &str) -> Result<()> {
+    if path.is_empty() {
+        return Err(Error::invalid_argument("the request path is empty"));
+    }
+    if path.contains("://") {
+        return Err(Error::invalid_argument(
+            "the request path is a full URL; pass only the path, for example /api/account/get-account",
+        ));
+    }
+    if !path.starts_with('/') {
+        return Err(Error::invalid_argument(
+            "the request path must start with '/', for example /api/account/get-account",
+        ));
+    }
+    if path.bytes().any(|b| b <= 0x20 || b == 0x7f) {
+        return Err(Error::invalid_argument("the request path contains spaces or control characters"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
+
+    fn signer() -> Api1Signer {
+        Api1Signer::new("app-id", "app-key", "access-key", SECRET).unwrap()
+    }
+
+    #[test]
+    fn date_is_rfc1123_utc() {
+        let d = utc_date_now();
+        assert!(d.ends_with(" UTC"), "{d}");
+        assert_eq!(d.len(), "Tue, 24 Nov 2015 12:50:11 UTC".len(), "{d}");
+        assert_eq!(&d[3..5], ", ");
+    }
+
+    #[test]
+    fn fresh_request_ids_differ_and_are_uuids() {
+        let s = signer();
+        let a = s.sign("/api/x", None, None).unwrap();
+        let b = s.sign("/api/x", None, None).unwrap();
+        assert_ne!(a.request_id, b.request_id);
+        assert!(uuid::Uuid::parse_str(&a.request_id).is_ok());
+    }
+
+    #[test]
+    fn fixed_inputs_are_reproducible_and_echoed() {
+        let s = signer();
+        let a = s.sign("/api/x", Some("Tue, 24 Nov 2015 12:50:11 UTC"), Some("id-1")).unwrap();
+        let b = s.sign("/api/x", Some("Tue, 24 Nov 2015 12:50:11 UTC"), Some("id-1")).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.date, "Tue, 24 Nov 2015 12:50:11 UTC");
+        assert_eq!(a.request_id, "id-1");
+        assert_eq!(a.app_id, "app-id");
+        assert!(a.authorization.starts_with("MC access-key:"));
+        let c = s.sign("/api/y", Some("Tue, 24 Nov 2015 12:50:11 UTC"), Some("id-1")).unwrap();
+        assert_ne!(a.authorization, c.authorization);
+    }
+
+    #[test]
+    fn bad_paths_are_rejected_with_a_hint() {
+        let s = signer();
+        let e = s.sign("https://eu-api.mimecast.com/api/x", None, None).unwrap_err();
+        assert_eq!(e.status(), Status::InvalidArgument);
+        assert!(e.message().contains("only the path"));
+        for bad in ["", "api/x", "/api/x y", "/api/\nx"] {
+            assert_eq!(s.sign(bad, None, None).unwrap_err().status(), Status::InvalidArgument, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn header_injection_is_refused() {
+        let s = signer();
+        assert!(s.sign("/api/x", Some("Tue\r\nX-Evil: 1"), None).is_err());
+        assert!(s.sign("/api/x", None, Some("id\n")).is_err());
+        assert!(s.sign("/api/x", Some(""), None).is_err());
+    }
+
+    #[test]
+    fn credentials_are_validated_without_leaking() {
+        for (args, status) in [
+            (("", "k", "a", SECRET), Status::InvalidArgument),
+            (("i", " ", "a", SECRET), Status::InvalidArgument),
+            (("i", "k", "", SECRET), Status::InvalidArgument),
+            (("i", "k", "a", ""), Status::InvalidArgument),
+            (("i", "k", "a", "not base64!"), Status::InvalidCredentials),
+            (("i", "k", "a b", SECRET), Status::InvalidCredentials),
+        ] {
+            let e = Api1Signer::new(args.0, args.1, args.2, args.3).unwrap_err();
+            assert_eq!(e.status(), status, "{args:?}");
+            assert!(!e.message().contains("not base64!"));
+        }
+        let dbg = format!("{:?}", signer());
+        assert!(!dbg.contains("access-key") && !dbg.contains("app-key") && !dbg.contains(SECRET));
+    }
+
+    #[test]
+    fn surrounding_whitespace_is_ignored() {
+        let a = signer().sign("/p", Some("d"), Some("r")).unwrap();
+        let b = Api1Signer::new(" app-id\n", "app-key ", "\taccess-key", &format!(" {SECRET}\n"))
+            .unwrap()
+            .sign("/p", Some("d"), Some("r"))
+            .unwrap();
+        assert_eq!(a, b);
+    }
+}
