@@ -106,7 +106,7 @@ def build():
          "error": "invalid_credentials"},
         {"name": "embedded_space", "secret_key": SECRET_64[:20] + " " + SECRET_64[20:],
          "error": "invalid_credentials"},
-        {"name": "empty", "secret_key": "", "error": "invalid_credentials"},
+        {"name": "empty", "secret_key": "", "error": "invalid_argument"},  # a missing value, not bad base64,
         {"name": "url_safe_alphabet", "secret_key": b64_of(bytes([0xfb, 0xff, 0xfe] * 6)).replace("+", "-").replace("/", "_"),
          "error": "invalid_credentials"},
     ]
