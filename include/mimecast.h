@@ -50,6 +50,28 @@
 
 
 /*
+ Severity of a log message; lower is more severe.
+ */
+typedef enum {
+  /*
+   A call failed.
+   */
+  MC_LOG_LEVEL_ERROR = 1,
+  /*
+   Something worth attention: a retry, a token refresh after a 401.
+   */
+  MC_LOG_LEVEL_WARN = 2,
+  /*
+   One line per request and per token fetch.
+   */
+  MC_LOG_LEVEL_INFO = 3,
+  /*
+   Details: proxy choice, timings.
+   */
+  MC_LOG_LEVEL_DEBUG = 4,
+} mc_log_level;
+
+/*
  Outcome of a library call. The numeric values are part of the C ABI: they
  are stable and never reused. Retired values stay here as comments.
  */
@@ -151,6 +173,14 @@ typedef struct mc_client mc_client;
  freed right after mc_client_new(). Not thread-safe while being changed.
  */
 typedef struct mc_options mc_options;
+
+/*
+ Receives log lines: `message` is NUL-terminated UTF-8, borrowed for the
+ duration of the call. Called on the thread making the request, possibly
+ on several threads at once: it must be thread-safe and must not call back
+ into the library with the same client.
+ */
+typedef void (*mc_log_callback)(void *user_data, mc_log_level level, const char *message);
 
 /*
  The four headers that authenticate an API 1.0 request, as returned by
@@ -386,6 +416,41 @@ MC_MUST_USE mc_status mc_options_set_ca_bundle(mc_options *options, const char *
 MC_MUST_USE mc_status mc_options_set_max_response_bytes(mc_options *options, uint64_t bytes);
 
 /*
+ Sets the retry policy: on HTTP 429 the client waits at least the
+ X-RateLimit-Reset time and retries; on 5xx and broken connections it backs
+ off exponentially with jitter. `max_retries` is the number of retries after
+ the first attempt (0 disables retrying); `max_total_ms` caps the total
+ waiting per call. Defaults: 3 retries, 60000 ms. mc_last_retry_count()
+ tells how many retries a call needed.
+ */
+MC_MUST_USE
+mc_status mc_options_set_retry(mc_options *options,
+                               uint32_t max_retries,
+                               uint32_t max_total_ms);
+
+/*
+ Sets the proxy. NULL (the default) takes it from the environment:
+ https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then
+ all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY. ""
+ disables proxying. Otherwise "http://[user:password@]host:port", used with
+ HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().
+ */
+MC_MUST_USE mc_status mc_options_set_proxy(mc_options *options, const char *proxy_url);
+
+/*
+ Sends the library's log lines (one per request, retries, token fetches,
+ proxy choice) to `callback` with `user_data`, for levels up to
+ `max_level` (MC_LOG_LEVEL_ERROR .. MC_LOG_LEVEL_DEBUG). Secrets never
+ appear in log lines. NULL `callback` turns logging off. `user_data` must
+ stay valid for as long as any client made with these options lives.
+ */
+MC_MUST_USE
+mc_status mc_options_set_log_callback(mc_options *options,
+                                      mc_log_callback callback,
+                                      void *user_data,
+                                      mc_log_level max_level);
+
+/*
  Creates an API 1.0 client.
 
  `base_url` is `https://host[:port]` (e.g. "https://eu-api.mimecast.com")
@@ -410,6 +475,50 @@ mc_status mc_client_new(const char *base_url,
                         const char *secret_key,
                         const mc_options *options,
                         mc_client **out);
+
+/*
+ Creates an API 2.0 client (OAuth 2.0 client credentials).
+
+ `base_url` may be NULL for the global host https://api.services.mimecast.com,
+ a region name (global, uk, us) or an https URL. `client_id` and
+ `client_secret` are the API 2.0 application's credentials. No request is
+ made here: the token is fetched on the first call, cached, refreshed a
+ minute before it expires, and fetched again once when the server refuses
+ it (401 or `token_expired`). Refreshes are serialised: concurrent calls
+ wait for one fetch. mc_sign() on this client gives MC_STATUS_UNSUPPORTED.
+
+ On success `*out` receives a client to free with mc_client_free().
+ */
+MC_MUST_USE
+mc_status mc_client_new_oauth(const char *base_url,
+                              const char *client_id,
+                              const char *client_secret,
+                              const mc_options *options,
+                              mc_client **out);
+
+/*
+ Creates a client from environment variables. API 2.0 when
+ MIMECAST_CLIENT_ID or MIMECAST_CLIENT_SECRET is set (both are then
+ required; MIMECAST_BASE_URL is optional). Otherwise API 1.0 from
+ MIMECAST_BASE_URL (URL or region), MIMECAST_APP_ID, MIMECAST_APP_KEY,
+ MIMECAST_ACCESS_KEY and MIMECAST_SECRET_KEY. A missing variable gives
+ MC_STATUS_INVALID_ARGUMENT with a message naming it.
+ */
+MC_MUST_USE mc_status mc_client_new_from_env(const mc_options *options, mc_client **out);
+
+/*
+ Creates a client from a Postman environment export (the file of
+ Mimecast's Postman guide). Keys are matched case-insensitively, ignoring
+ spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey),
+ AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id
+ and client_secret. Disabled entries are ignored. An unreadable file gives
+ MC_STATUS_IO; a file that is not a Postman environment or lacks a key
+ gives MC_STATUS_INVALID_ARGUMENT naming it.
+ */
+MC_MUST_USE
+mc_status mc_client_new_from_postman(const char *path,
+                                     const mc_options *options,
+                                     mc_client **out);
 
 /*
  Frees a client and wipes its keys from memory. NULL is ignored. The
@@ -455,6 +564,31 @@ MC_MUST_USE mc_status mc_get_account(const mc_client *client, mc_account **out);
  Frees an account returned by mc_get_account(). NULL is ignored.
  */
 void mc_account_free(mc_account *account);
+
+/*
+ How many retries the last request call (mc_get_account, mc_request,
+ mc_request_page) on this thread needed, whether it succeeded or not.
+ */
+uint32_t mc_last_retry_count(void);
+
+/*
+ Fetches one page of a paged endpoint.
+
+ Like mc_request(), with `meta.pagination` set in the body: `pageSize` =
+ `page_size` (0 leaves the server default) and `pageToken` = `page_token`
+ (NULL for the first page). On success `*response_json` receives the page's
+ envelope (free with mc_free) and `*next_page_token` the token of the next
+ page (free with mc_free), or NULL on the last page: loop until it is NULL.
+ A `fail` entry in any page is MC_STATUS_API_FAILURE, never an empty page.
+ */
+MC_MUST_USE
+mc_status mc_request_page(const mc_client *client,
+                          const char *path,
+                          const char *json_body,
+                          uint32_t page_size,
+                          const char *page_token,
+                          char **response_json,
+                          char **next_page_token);
 
 /*
  Calls any Mimecast endpoint: POSTs `json_body` (a JSON object; NULL sends

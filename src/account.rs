@@ -40,6 +40,8 @@ pub struct Account {
     pub json: Value,
     /// The whole response body.
     pub raw_json: String,
+    /// How many times the call was retried before it succeeded.
+    pub retries: u32,
 }
 
 impl Account {
@@ -84,6 +86,7 @@ impl Account {
             account_type: s("type"),
             user_count: i("userCount"),
             raw_json: response.body,
+            retries: response.retries,
             json,
         })
     }

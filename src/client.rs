@@ -2,11 +2,20 @@
 //! `Send + Sync`; share one across threads.
 
 use std::fmt;
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::{Map, Value};
 
 use crate::account::{Account, GET_ACCOUNT_PATH};
-use crate::envelope::{self, Response};
+use crate::credentials::{self, Found, Gathered};
+use crate::envelope::{self, RawResponse, Response};
 use crate::error::{Error, Result, Status};
-use crate::options::{self, Options};
+use crate::log::Log;
+use crate::oauth::OAuth;
+use crate::options::{self, LogLevel, Options};
+use crate::region;
+use crate::retry;
 use crate::sign::{self, Api1Signer, SignedHeaders};
 use crate::transport::Transport;
 
@@ -21,6 +30,7 @@ pub struct Api1Keys<'a> {
 
 enum Auth {
     Api1(Api1Signer),
+    Api2(OAuth),
 }
 
 /// A Mimecast API client.
@@ -28,10 +38,14 @@ pub struct Client {
     base_url: String,
     auth: Auth,
     transport: Transport,
+    options: Options,
+    log: Log,
 }
 
 /// The body sent when the caller gives none.
 pub const EMPTY_BODY: &str = r#"{"data":[]}"#;
+
+const TOKEN_PATH: &str = "/oauth/token";
 
 impl Client {
     /// An API 1.0 client. `base_url_or_region` is a URL such as
@@ -39,8 +53,53 @@ impl Client {
     pub fn new_api1(base_url_or_region: &str, keys: Api1Keys<'_>, options: &Options) -> Result<Client> {
         let base_url = options::resolve_api1_base_url(base_url_or_region, options)?;
         let signer = Api1Signer::new(keys.app_id, keys.app_key, keys.access_key, keys.secret_key)?;
-        let transport = Transport::new(options)?;
-        Ok(Client { base_url, auth: Auth::Api1(signer), transport })
+        Client::build(base_url, Auth::Api1(signer), options)
+    }
+
+    /// An API 2.0 client (OAuth 2.0 client credentials). `base_url_or_region`
+    /// defaults to the global host; `global`, `uk` and `us` are accepted.
+    pub fn new_api2(base_url_or_region: Option<&str>, client_id: &str, client_secret: &str, options: &Options) -> Result<Client> {
+        let base_url = match base_url_or_region.map(str::trim) {
+            None | Some("") => region::API2_DEFAULT_BASE_URL.to_owned(),
+            Some(input) if !input.contains("://") => region::api2_base_url(input).map(str::to_owned).ok_or_else(|| {
+                Error::new(
+                    Status::InvalidUrl,
+                    format!("'{input}' is neither a URL nor an API 2.0 region; use https://... or one of: {}", region::api2_region_names()),
+                )
+            })?,
+            Some(input) => options::validate_base_url(input, options)?,
+        };
+        let oauth = OAuth::new(client_id, client_secret)?;
+        Client::build(base_url, Auth::Api2(oauth), options)
+    }
+
+    /// A client from the `MIMECAST_*` environment variables: API 2.0 when
+    /// `MIMECAST_CLIENT_ID`/`MIMECAST_CLIENT_SECRET` are set, else API 1.0
+    /// from `MIMECAST_BASE_URL`, `_APP_ID`, `_APP_KEY`, `_ACCESS_KEY`,
+    /// `_SECRET_KEY`.
+    pub fn from_env(options: &Options) -> Result<Client> {
+        Client::from_gathered(&credentials::from_env(), options)
+    }
+
+    /// A client from a Postman environment export, the file Mimecast's
+    /// Postman guide has users fill in.
+    pub fn from_postman_file(path: &Path, options: &Options) -> Result<Client> {
+        Client::from_gathered(&credentials::from_postman(path)?, options)
+    }
+
+    fn from_gathered(gathered: &Gathered, options: &Options) -> Result<Client> {
+        match gathered.resolve()? {
+            Found::Api1 { base_url, app_id, app_key, access_key, secret_key } => {
+                Client::new_api1(base_url, Api1Keys { app_id, app_key, access_key, secret_key }, options)
+            }
+            Found::Api2 { base_url, client_id, client_secret } => Client::new_api2(base_url, client_id, client_secret, options),
+        }
+    }
+
+    fn build(base_url: String, auth: Auth, options: &Options) -> Result<Client> {
+        let log = Log::new(options.logger.clone());
+        let transport = Transport::new(options, &base_url, &log)?;
+        Ok(Client { base_url, auth, transport, options: options.clone(), log })
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -48,49 +107,156 @@ impl Client {
         &self.base_url
     }
 
+    /// True for API 2.0 (OAuth) clients.
+    pub fn is_oauth(&self) -> bool {
+        matches!(self.auth, Auth::Api2(_))
+    }
+
     /// Signs a request to `path` without sending it (API 1.0 only).
     pub fn sign(&self, path: &str, date: Option<&str>, request_id: Option<&str>) -> Result<SignedHeaders> {
         match &self.auth {
             Auth::Api1(signer) => signer.sign(path, date, request_id),
+            Auth::Api2(_) => Err(Error::new(
+                Status::Unsupported,
+                "this client uses API 2.0 (OAuth) credentials; request signing applies to API 1.0 keys only",
+            )),
         }
     }
 
-    /// POSTs `body` (JSON text; `{"data":[]}` when `None`) to `path` and
-    /// returns the checked response envelope.
+    /// POSTs `body` (a JSON object as text; `{"data":[]}` when `None`) to
+    /// `path` and returns the checked response envelope. Retries per the
+    /// options' retry policy.
     pub fn request(&self, path: &str, body: Option<&str>) -> Result<Response> {
-        sign::validate_path(path)?;
-        let body = body.unwrap_or(EMPTY_BODY);
-        if !serde_json::from_str::<serde_json::Value>(body).map(|v| v.is_object()).unwrap_or(false) {
-            return Err(Error::new(
-                Status::InvalidArgument,
-                "the request body must be a JSON object, for example {\"data\":[]}",
-            ));
+        let body = parse_body(body)?;
+        self.send(path, &body)
+    }
+
+    /// One page of a paged endpoint: sets `meta.pagination.pageSize` (when
+    /// `page_size` > 0) and `pageToken` in the body. The response's
+    /// [`Response::next_page_token`] is `None` on the last page.
+    pub fn request_page(&self, path: &str, body: Option<&str>, page_size: u32, page_token: Option<&str>) -> Result<Response> {
+        let mut body = parse_body(body)?;
+        let meta = body.entry("meta").or_insert_with(|| Value::Object(Map::new()));
+        let meta = meta.as_object_mut().ok_or_else(|| Error::invalid_argument("the request body's 'meta' must be an object"))?;
+        let pagination = meta.entry("pagination").or_insert_with(|| Value::Object(Map::new()));
+        let pagination = pagination
+            .as_object_mut()
+            .ok_or_else(|| Error::invalid_argument("the request body's 'meta.pagination' must be an object"))?;
+        if page_size > 0 {
+            pagination.insert("pageSize".into(), Value::from(page_size));
         }
-        let url = format!("{}{}", self.base_url, path);
-        let raw = match &self.auth {
-            Auth::Api1(signer) => {
-                let signed = signer.sign(path, None, None)?;
-                let mut headers: Vec<(&str, &str)> = signed.pairs().to_vec();
-                headers.push(("Content-Type", "application/json"));
-                headers.push(("Accept", "application/json"));
-                self.transport.post(&url, &headers, body.as_bytes())?
+        match page_token {
+            Some(t) if t.is_empty() => return Err(Error::invalid_argument("the page token is empty; pass none for the first page")),
+            Some(t) => {
+                pagination.insert("pageToken".into(), Value::from(t));
             }
-        };
-        envelope::interpret(raw)
+            None => {
+                pagination.remove("pageToken");
+            }
+        }
+        self.send(path, &body)
     }
 
     /// Calls Get Account.
     pub fn get_account(&self) -> Result<Account> {
         Account::from_response(self.request(GET_ACCOUNT_PATH, None)?)
     }
+
+    fn send(&self, path: &str, body: &Map<String, Value>) -> Result<Response> {
+        sign::validate_path(path)?;
+        // Sign exactly what goes on the wire: the URL parser percent-encodes
+        // non-ASCII paths, and the server checks the encoded form.
+        let url = url::Url::parse(&format!("{}{}", self.base_url, path))
+            .map_err(|_| Error::invalid_argument("the request path does not form a valid URL"))?;
+        let wire_path = match url.query() {
+            Some(q) => format!("{}?{}", url.path(), q),
+            None => url.path().to_owned(),
+        };
+        let body = serde_json::to_vec(body).map_err(|_| Error::invalid_argument("the request body cannot be serialised"))?;
+        let (result, retries) = retry::run(&self.options.retry, &self.log, &wire_path, || self.attempt(url.as_str(), &wire_path, &body));
+        match result {
+            Ok(mut r) => {
+                r.retries = retries;
+                Ok(r)
+            }
+            Err(e) => {
+                self.log.emit(LogLevel::Error, || format!("POST {wire_path} failed: {} ({})", e.status().name(), e.message()));
+                Err(e.with_retries(retries))
+            }
+        }
+    }
+
+    /// One attempt, including (for API 2.0) a token fetch and the single
+    /// re-authentication the protocol calls for after a refused token.
+    fn attempt(&self, url: &str, path: &str, body: &[u8]) -> Result<Response> {
+        match &self.auth {
+            Auth::Api1(signer) => {
+                let signed = signer.sign(path, None, None)?;
+                let mut headers: Vec<(&str, &str)> = signed.pairs().to_vec();
+                headers.extend_from_slice(&JSON_HEADERS);
+                self.post_logged(path, url, &headers, body)
+            }
+            Auth::Api2(oauth) => {
+                let (lease, _) = oauth.lease(|| self.fetch_token(oauth))?;
+                match self.post_bearer(path, url, &lease.value, body) {
+                    Err(e) if is_token_refused(&e) => {
+                        self.log.emit(LogLevel::Warn, || format!("POST {path}: token refused ({}); fetching a new one", e.api_code().unwrap_or("HTTP 401")));
+                        oauth.invalidate(lease.generation);
+                        let (lease, _) = oauth.lease(|| self.fetch_token(oauth))?;
+                        self.post_bearer(path, url, &lease.value, body)
+                    }
+                    other => other,
+                }
+            }
+        }
+    }
+
+    fn post_bearer(&self, path: &str, url: &str, token: &str, body: &[u8]) -> Result<Response> {
+        let authorization = zeroize::Zeroizing::new(format!("Bearer {token}"));
+        let mut headers: Vec<(&str, &str)> = vec![("Authorization", authorization.as_str())];
+        headers.extend_from_slice(&JSON_HEADERS);
+        self.post_logged(path, url, &headers, body)
+    }
+
+    fn post_logged(&self, path: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Response> {
+        let started = Instant::now();
+        let raw = self.transport.post(url, headers, body);
+        let status = raw.as_ref().map(|r| r.status).unwrap_or(0);
+        self.log.emit(LogLevel::Info, || format!("POST {path} -> HTTP {status} in {} ms", started.elapsed().as_millis()));
+        envelope::interpret(raw?)
+    }
+
+    fn fetch_token(&self, oauth: &OAuth) -> Result<RawResponse> {
+        self.log.emit(LogLevel::Info, || format!("fetching an OAuth token for client id {}", oauth.client_id()));
+        let body = oauth.token_request_body();
+        let url = format!("{}{}", self.base_url, TOKEN_PATH);
+        let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")];
+        self.transport.post(&url, &headers, body.as_bytes())
+    }
+}
+
+const JSON_HEADERS: [(&str, &str); 2] = [("Content-Type", "application/json"), ("Accept", "application/json")];
+
+/// A 401, or Mimecast's `token_expired` failure code, means the bearer token
+/// was refused.
+fn is_token_refused(e: &Error) -> bool {
+    e.http_status() == Some(401) || e.api_code() == Some("token_expired")
+}
+
+fn parse_body(body: Option<&str>) -> Result<Map<String, Value>> {
+    match serde_json::from_str::<Value>(body.unwrap_or(EMPTY_BODY)) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(Error::invalid_argument("the request body must be a JSON object, for example {\"data\":[]}")),
+    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match &self.auth {
-            Auth::Api1(s) => format!("api1 (app id {})", s.app_id()),
+        let auth = match &self.auth {
+            Auth::Api1(s) => format!("API 1.0, app id {}", s.app_id()),
+            Auth::Api2(o) => format!("API 2.0, client id {}", o.client_id()),
         };
-        f.debug_struct("Client").field("base_url", &self.base_url).field("auth", &kind).finish_non_exhaustive()
+        f.debug_struct("Client").field("base_url", &self.base_url).field("auth", &auth).field("options", &self.options).finish()
     }
 }
 
@@ -102,5 +268,25 @@ mod tests {
     fn client_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Client>();
+    }
+
+    #[test]
+    fn api2_base_urls() {
+        let o = Options::default();
+        assert_eq!(Client::new_api2(None, "i", "s", &o).unwrap().base_url(), "https://api.services.mimecast.com");
+        assert_eq!(Client::new_api2(Some("uk"), "i", "s", &o).unwrap().base_url(), "https://uk-api.services.mimecast.com");
+        assert_eq!(Client::new_api2(Some("eu"), "i", "s", &o).unwrap_err().status(), Status::InvalidUrl);
+        assert_eq!(Client::new_api2(None, "", "s", &o).unwrap_err().status(), Status::InvalidArgument);
+        let c = Client::new_api2(None, "i", "super-secret", &o).unwrap();
+        assert_eq!(c.sign("/p", None, None).unwrap_err().status(), Status::Unsupported);
+        assert!(!format!("{c:?}").contains("super-secret"));
+    }
+
+    #[test]
+    fn bodies_must_be_json_objects() {
+        assert!(parse_body(None).is_ok());
+        for bad in ["[]", "1", "{", "", "null"] {
+            assert_eq!(parse_body(Some(bad)).unwrap_err().status(), Status::InvalidArgument, "{bad}");
+        }
     }
 }

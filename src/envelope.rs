@@ -26,6 +26,8 @@ pub struct Response {
     pub body: String,
     /// The parsed envelope.
     pub json: Value,
+    /// How many times the call was retried before it succeeded.
+    pub retries: u32,
 }
 
 impl Response {
@@ -135,7 +137,7 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
     if !json.get("data").map(Value::is_array).unwrap_or(false) {
         return fail(Status::MalformedResponse, "the response has no 'data' array".to_owned());
     }
-    Ok(Response { http_status: status, body, json })
+    Ok(Response { http_status: status, body, json, retries: 0 })
 }
 
 #[cfg(test)]

@@ -94,6 +94,7 @@ pub struct Error {
     api_code: Option<String>,
     api_message: Option<String>,
     retry_after_ms: Option<u64>,
+    retries: u32,
 }
 
 impl Error {
@@ -105,6 +106,7 @@ impl Error {
             api_code: None,
             api_message: None,
             retry_after_ms: None,
+            retries: 0,
         }
     }
 
@@ -126,6 +128,16 @@ impl Error {
     pub(crate) fn with_retry_after_ms(mut self, ms: Option<u64>) -> Error {
         self.retry_after_ms = ms;
         self
+    }
+
+    pub(crate) fn with_retries(mut self, retries: u32) -> Error {
+        self.retries = retries;
+        self
+    }
+
+    /// How many times the call was retried before this final failure.
+    pub fn retries(&self) -> u32 {
+        self.retries
     }
 
     /// The kind of failure.
@@ -175,6 +187,7 @@ impl fmt::Debug for Error {
             .field("api_code", &self.api_code)
             .field("api_message", &self.api_message)
             .field("retry_after_ms", &self.retry_after_ms)
+            .field("retries", &self.retries)
             .finish()
     }
 }

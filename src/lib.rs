@@ -16,11 +16,15 @@
 
 pub mod account;
 pub mod client;
+mod credentials;
 pub mod envelope;
 pub mod error;
 pub mod ffi;
+mod log;
+mod oauth;
 pub mod options;
 pub mod region;
+mod retry;
 pub mod sign;
 mod transport;
 
@@ -28,7 +32,7 @@ pub use account::Account;
 pub use client::{Api1Keys, Client};
 pub use envelope::Response;
 pub use error::{Error, Result, Status};
-pub use options::Options;
+pub use options::{LogLevel, Logger, Options, ProxySetting, RetryPolicy};
 pub use sign::SignedHeaders;
 
 /// The library version (from Cargo.toml).

@@ -1,7 +1,9 @@
 //! Client options. New options are added here (and as new `mc_options_set_*`
 //! functions in the C API) without changing any existing signature.
 
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::{Host, Url};
@@ -9,8 +11,66 @@ use url::{Host, Url};
 use crate::error::{Error, Result, Status};
 use crate::region;
 
+/// Severity of a log message; lower is more severe.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum mc_log_level {
+    /// A call failed.
+    Error = 1,
+    /// Something worth attention: a retry, a token refresh after a 401.
+    Warn = 2,
+    /// One line per request and per token fetch.
+    Info = 3,
+    /// Details: proxy choice, timings.
+    Debug = 4,
+}
+
+/// The Rust name of the log level.
+pub type LogLevel = mc_log_level;
+
+/// Receives the library's log lines. Secrets are redacted before a line is
+/// made, so a logger may store them anywhere.
+pub type Logger = Arc<dyn Fn(LogLevel, &str) + Send + Sync>;
+
+/// Which proxy to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxySetting {
+    /// `HTTPS_PROXY` / `https_proxy` / `ALL_PROXY` / `all_proxy`, honouring
+    /// `NO_PROXY` / `no_proxy` (the default).
+    FromEnvironment,
+    /// Never use a proxy.
+    None,
+    /// This proxy: `http://[user:password@]host:port` (HTTP CONNECT).
+    Url(String),
+}
+
+/// When and how failed calls are retried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 disables retrying. Default 3.
+    pub max_retries: u32,
+    /// Total time a call may spend waiting between attempts. Default 60 s.
+    pub budget: Duration,
+    /// First backoff step for 5xx and connection failures. Default 250 ms.
+    pub base_delay: Duration,
+    /// Longest single backoff. Default 10 s.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            budget: Duration::from_secs(60),
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(10),
+        }
+    }
+}
+
 /// How a client connects. `Options::default()` is what production wants.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// Time allowed to open the TCP (and TLS) connection. Default 10 s.
     pub connect_timeout: Duration,
@@ -26,6 +86,51 @@ pub struct Options {
     pub max_response_bytes: u64,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Retries on 429, 5xx and connection failures.
+    pub retry: RetryPolicy,
+    /// Proxy selection.
+    pub proxy: ProxySetting,
+    /// Where log lines go (none by default), and the most verbose level sent.
+    pub logger: Option<(Logger, LogLevel)>,
+}
+
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field("proxy", &self.proxy.redacted())
+            .field("logger", &self.logger.as_ref().map(|(_, level)| level))
+            .finish()
+    }
+}
+
+impl ProxySetting {
+    /// For display: a proxy URL with any password removed.
+    pub fn redacted(&self) -> String {
+        match self {
+            ProxySetting::FromEnvironment => "from environment".to_owned(),
+            ProxySetting::None => "none".to_owned(),
+            ProxySetting::Url(u) => redact_url(u),
+        }
+    }
+}
+
+/// `http://user:secret@host:1` -> `http://user:***@host:1`.
+pub(crate) fn redact_url(u: &str) -> String {
+    match Url::parse(u) {
+        Ok(mut url) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            url.to_string()
+        }
+        Err(_) => "<unparsable proxy URL>".to_owned(),
+    }
 }
 
 impl Default for Options {
@@ -37,6 +142,9 @@ impl Default for Options {
             ca_bundle: None,
             max_response_bytes: 64 * 1024 * 1024,
             user_agent: format!("mimecast-native/{}", env!("CARGO_PKG_VERSION")),
+            retry: RetryPolicy::default(),
+            proxy: ProxySetting::FromEnvironment,
+            logger: None,
         }
     }
 }

@@ -6,9 +6,12 @@ use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::sync::Arc;
 
+use url::Url;
+
 use crate::envelope::RawResponse;
 use crate::error::{Error, Result, Status};
-use crate::options::Options;
+use crate::log::Log;
+use crate::options::{redact_url, LogLevel, Options, ProxySetting};
 
 pub(crate) struct Transport {
     agent: ureq::Agent,
@@ -16,18 +19,27 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub(crate) fn new(options: &Options) -> Result<Transport> {
+    /// `base_url` is the (validated) host all requests go to: it decides
+    /// whether `NO_PROXY` applies.
+    pub(crate) fn new(options: &Options, base_url: &str, log: &Log) -> Result<Transport> {
         let tls = tls_config(options)?;
-        let agent = ureq::AgentBuilder::new()
+        let mut builder = ureq::AgentBuilder::new()
             .timeout_connect(options.connect_timeout)
             .timeout(options.timeout)
             // A redirect would replay the Authorization header to wherever
             // the server points: never follow one.
             .redirects(0)
             .user_agent(&options.user_agent)
-            .tls_config(tls)
-            .build();
-        Ok(Transport { agent, max_response_bytes: options.max_response_bytes })
+            .tls_config(tls);
+        match choose_proxy(&options.proxy, base_url, |name| std::env::var(name).ok())? {
+            Some(proxy_url) => {
+                log.emit(LogLevel::Debug, || format!("using proxy {} for {base_url}", redact_url(&proxy_url)));
+                let proxy = ureq::Proxy::new(&proxy_url).map_err(|_| invalid_proxy())?;
+                builder = builder.proxy(proxy);
+            }
+            None => log.emit(LogLevel::Debug, || format!("no proxy for {base_url}")),
+        }
+        Ok(Transport { agent: builder.build(), max_response_bytes: options.max_response_bytes })
     }
 
     /// POSTs `body` to `url` with `headers` and reads the whole response.
@@ -64,6 +76,57 @@ impl Transport {
         }
         Ok(RawResponse { status, body, rate_limit_reset_ms, location })
     }
+}
+
+fn invalid_proxy() -> Error {
+    Error::new(Status::InvalidUrl, "the proxy URL must look like http://[user:password@]host:port")
+}
+
+/// The proxy for requests to `base_url`, following curl's conventions:
+/// `https_proxy`/`HTTPS_PROXY` for https, `http_proxy` (lower case only, as
+/// upper case is attacker-settable in CGI) for http, then `all_proxy`;
+/// `no_proxy` lists hosts (or `.domain` suffixes, or `*`) to reach directly.
+pub(crate) fn choose_proxy(setting: &ProxySetting, base_url: &str, env: impl Fn(&str) -> Option<String>) -> Result<Option<String>> {
+    let from_env = match setting {
+        ProxySetting::None => return Ok(None),
+        ProxySetting::Url(u) => return validate_proxy(u).map(Some),
+        ProxySetting::FromEnvironment => true,
+    };
+    debug_assert!(from_env);
+    let url = Url::parse(base_url).map_err(|_| Error::new(Status::InvalidUrl, "invalid base URL"))?;
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let first = |names: &[&str]| names.iter().filter_map(|n| env(n)).find(|v| !v.trim().is_empty());
+    let candidate = match url.scheme() {
+        "https" => first(&["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]),
+        _ => first(&["http_proxy", "all_proxy", "ALL_PROXY"]),
+    };
+    let candidate = match candidate {
+        Some(c) => c,
+        None => return Ok(None),
+    };
+    if let Some(no_proxy) = first(&["no_proxy", "NO_PROXY"]) {
+        if no_proxy_matches(&no_proxy, &host) {
+            return Ok(None);
+        }
+    }
+    validate_proxy(candidate.trim()).map(Some)
+}
+
+fn no_proxy_matches(list: &str, host: &str) -> bool {
+    list.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()).any(|entry| {
+        let entry = entry.trim_start_matches('*').trim_start_matches('.');
+        entry.is_empty() || host == entry || host.ends_with(&format!(".{entry}"))
+    })
+}
+
+fn validate_proxy(u: &str) -> Result<String> {
+    // A scheme-less "host:port" is common in the environment.
+    let full = if u.contains("://") { u.to_owned() } else { format!("http://{u}") };
+    let url = Url::parse(&full).map_err(|_| invalid_proxy())?;
+    if url.scheme() != "http" || url.host_str().is_none() {
+        return Err(invalid_proxy());
+    }
+    Ok(full)
 }
 
 /// rustls configuration: the system's roots plus an optional CA bundle.
@@ -114,7 +177,10 @@ fn map_transport_error(t: &ureq::Transport) -> Error {
     let what = match t.kind() {
         K::Dns => "the host name could not be resolved",
         K::ConnectionFailed => "the connection could not be opened",
-        K::ProxyConnect | K::ProxyUnauthorized | K::InvalidProxyUrl => "the proxy failed",
+        // The proxy URL may carry a password: say nothing more about it.
+        K::ProxyConnect | K::ProxyUnauthorized | K::InvalidProxyUrl => {
+            return Error::new(Status::Transport, "the proxy refused or failed the connection; check the proxy option or HTTPS_PROXY")
+        }
         K::BadStatus | K::BadHeader => "the server's answer is not valid HTTP",
         _ => "the connection failed",
     };
@@ -175,4 +241,38 @@ fn find_tls_error(t: &ureq::Transport) -> Option<&rustls::Error> {
         source = s.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn proxy_from_environment_follows_curl() {
+        let fe = ProxySetting::FromEnvironment;
+        let vars = [("HTTPS_PROXY", "proxy.corp:3128"), ("NO_PROXY", "localhost,.internal.example")];
+        assert_eq!(choose_proxy(&fe, "https://eu-api.mimecast.com", env(&vars)).unwrap().as_deref(), Some("http://proxy.corp:3128"));
+        assert_eq!(choose_proxy(&fe, "https://localhost:1", env(&vars)).unwrap(), None);
+        assert_eq!(choose_proxy(&fe, "https://a.internal.example", env(&vars)).unwrap(), None);
+        // Upper-case HTTP_PROXY is ignored for http (httpoxy).
+        assert_eq!(choose_proxy(&fe, "http://127.0.0.1:1", env(&[("HTTP_PROXY", "http://p:1")])).unwrap(), None);
+        assert_eq!(choose_proxy(&fe, "https://x.example", env(&[("NO_PROXY", "*"), ("https_proxy", "http://p:1")])).unwrap(), None);
+        assert_eq!(choose_proxy(&fe, "https://x.example", env(&[])).unwrap(), None);
+    }
+
+    #[test]
+    fn explicit_proxy_settings() {
+        let none = env(&[("HTTPS_PROXY", "http://p:1")]);
+        assert_eq!(choose_proxy(&ProxySetting::None, "https://x.example", none).unwrap(), None);
+        let set = ProxySetting::Url("http://u:pw@p:8080".into());
+        assert_eq!(choose_proxy(&set, "https://x.example", env(&[])).unwrap().as_deref(), Some("http://u:pw@p:8080"));
+        let bad = ProxySetting::Url("socks5://p:1".into());
+        let e = choose_proxy(&bad, "https://x.example", env(&[])).unwrap_err();
+        assert_eq!(e.status(), Status::InvalidUrl);
+        assert_eq!(redact_url("http://u:pw@p:8080"), "http://u:***@p:8080/");
+    }
 }

@@ -159,3 +159,25 @@ pub(crate) fn out_arg<T>(name: &str, ptr: *mut T) -> Result<()> {
 pub(crate) unsafe fn handle_mut<'a, T>(name: &str, ptr: *mut T) -> Result<&'a mut T> {
     ptr.as_mut().ok_or_else(|| Error::invalid_argument(format!("{name} is NULL")))
 }
+
+thread_local! {
+    static LAST_RETRIES: std::cell::Cell<u32> = std::cell::Cell::new(0);
+}
+
+/// Records how many retries the last request call on this thread needed.
+pub(crate) fn set_last_retries(n: u32) {
+    LAST_RETRIES.with(|c| c.set(n));
+}
+
+pub(crate) fn last_retries() -> u32 {
+    LAST_RETRIES.with(|c| c.get())
+}
+
+/// Runs a request and records its retry count, on success and failure alike.
+pub(crate) fn counting_retries<T>(result: Result<T>, retries_of: impl Fn(&T) -> u32) -> Result<T> {
+    set_last_retries(match &result {
+        Ok(v) => retries_of(v),
+        Err(e) => e.retries(),
+    });
+    result
+}

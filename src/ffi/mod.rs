@@ -12,16 +12,18 @@
 mod guard;
 mod objects;
 
-use std::os::raw::c_char;
-use std::path::PathBuf;
+use std::os::raw::{c_char, c_void};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::{Api1Keys, Client};
 use crate::error::Error;
-use crate::options::Options;
+use crate::options::{Options, ProxySetting};
 
 pub use crate::error::mc_status;
-use guard::{guard, guard_void, handle_mut, handle_ref, opt_str_arg, out_arg, str_arg, to_cstring};
+pub use crate::options::mc_log_level;
+use guard::{counting_retries, guard, guard_void, handle_mut, handle_ref, opt_str_arg, out_arg, str_arg, to_cstring};
 pub use objects::{mc_account, mc_signed_headers};
 use objects::{AccountBox, SignedHeadersBox};
 
@@ -250,6 +252,94 @@ pub unsafe extern "C" fn mc_options_set_max_response_bytes(options: *mut mc_opti
     })
 }
 
+/// Sets the retry policy: on HTTP 429 the client waits at least the
+/// X-RateLimit-Reset time and retries; on 5xx and broken connections it backs
+/// off exponentially with jitter. `max_retries` is the number of retries after
+/// the first attempt (0 disables retrying); `max_total_ms` caps the total
+/// waiting per call. Defaults: 3 retries, 60000 ms. mc_last_retry_count()
+/// tells how many retries a call needed.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_options_set_retry(options: *mut mc_options, max_retries: u32, max_total_ms: u32) -> mc_status {
+    guard(|| {
+        let options = handle_mut("options", options)?;
+        options.inner.retry.max_retries = max_retries;
+        options.inner.retry.budget = Duration::from_millis(u64::from(max_total_ms));
+        Ok(())
+    })
+}
+
+/// Sets the proxy. NULL (the default) takes it from the environment:
+/// https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then
+/// all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY. ""
+/// disables proxying. Otherwise "http://[user:password@]host:port", used with
+/// HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_options_set_proxy(options: *mut mc_options, proxy_url: *const c_char) -> mc_status {
+    guard(|| {
+        let options = handle_mut("options", options)?;
+        options.inner.proxy = match opt_str_arg("proxy_url", proxy_url)? {
+            None => ProxySetting::FromEnvironment,
+            Some("") => ProxySetting::None,
+            Some(url) => ProxySetting::Url(url.to_owned()),
+        };
+        Ok(())
+    })
+}
+
+/// Receives log lines: `message` is NUL-terminated UTF-8, borrowed for the
+/// duration of the call. Called on the thread making the request, possibly
+/// on several threads at once: it must be thread-safe and must not call back
+/// into the library with the same client.
+pub type mc_log_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, level: mc_log_level, message: *const c_char)>;
+
+struct CallbackLogger {
+    callback: unsafe extern "C" fn(*mut c_void, mc_log_level, *const c_char),
+    user_data: *mut c_void,
+}
+
+impl CallbackLogger {
+    fn call(&self, level: mc_log_level, line: &str) {
+        let line = to_cstring(line);
+        // SAFETY: as promised by the caller of mc_options_set_log_callback.
+        unsafe { (self.callback)(self.user_data, level, line.as_ptr()) }
+    }
+}
+
+// SAFETY: the caller promises (see mc_options_set_log_callback) that the
+// callback and user_data may be used from any thread.
+unsafe impl Send for CallbackLogger {}
+unsafe impl Sync for CallbackLogger {}
+
+/// Sends the library's log lines (one per request, retries, token fetches,
+/// proxy choice) to `callback` with `user_data`, for levels up to
+/// `max_level` (MC_LOG_LEVEL_ERROR .. MC_LOG_LEVEL_DEBUG). Secrets never
+/// appear in log lines. NULL `callback` turns logging off. `user_data` must
+/// stay valid for as long as any client made with these options lives.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_options_set_log_callback(
+    options: *mut mc_options,
+    callback: mc_log_callback,
+    user_data: *mut c_void,
+    max_level: mc_log_level,
+) -> mc_status {
+    guard(|| {
+        let options = handle_mut("options", options)?;
+        let level_value = max_level as u32;
+        if !(1..=4).contains(&level_value) {
+            return Err(Error::invalid_argument("max_level must be between MC_LOG_LEVEL_ERROR and MC_LOG_LEVEL_DEBUG"));
+        }
+        options.inner.logger = callback.map(|callback| {
+            let sink = CallbackLogger { callback, user_data };
+            let logger: crate::options::Logger = Arc::new(move |level, line: &str| sink.call(level, line));
+            (logger, max_level)
+        });
+        Ok(())
+    })
+}
+
 /// Creates an API 1.0 client.
 ///
 /// `base_url` is `https://host[:port]` (e.g. "https://eu-api.mimecast.com")
@@ -285,12 +375,85 @@ pub unsafe extern "C" fn mc_client_new(
             secret_key: str_arg("secret_key", secret_key)?,
         };
         let base_url = str_arg("base_url", base_url)?;
-        let default_options = Options::default();
-        let options = match options.as_ref() {
-            Some(o) => &o.inner,
-            None => &default_options,
-        };
-        let client = Client::new_api1(base_url, keys, options)?;
+        let client = Client::new_api1(base_url, keys, &options_or_default(options))?;
+        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        Ok(())
+    })
+}
+
+unsafe fn options_or_default(options: *const mc_options) -> Options {
+    options.as_ref().map(|o| o.inner.clone()).unwrap_or_default()
+}
+
+/// Creates an API 2.0 client (OAuth 2.0 client credentials).
+///
+/// `base_url` may be NULL for the global host https://api.services.mimecast.com,
+/// a region name (global, uk, us) or an https URL. `client_id` and
+/// `client_secret` are the API 2.0 application's credentials. No request is
+/// made here: the token is fetched on the first call, cached, refreshed a
+/// minute before it expires, and fetched again once when the server refuses
+/// it (401 or `token_expired`). Refreshes are serialised: concurrent calls
+/// wait for one fetch. mc_sign() on this client gives MC_STATUS_UNSUPPORTED.
+///
+/// On success `*out` receives a client to free with mc_client_free().
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_client_new_oauth(
+    base_url: *const c_char,
+    client_id: *const c_char,
+    client_secret: *const c_char,
+    options: *const mc_options,
+    out: *mut *mut mc_client,
+) -> mc_status {
+    guard(|| {
+        out_arg("out", out)?;
+        let client_id = str_arg("client_id", client_id)?;
+        let client_secret = str_arg("client_secret", client_secret)?;
+        let base_url = opt_str_arg("base_url", base_url)?;
+        let client = Client::new_api2(base_url, client_id, client_secret, &options_or_default(options))?;
+        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        Ok(())
+    })
+}
+
+/// Creates a client from environment variables. API 2.0 when
+/// MIMECAST_CLIENT_ID or MIMECAST_CLIENT_SECRET is set (both are then
+/// required; MIMECAST_BASE_URL is optional). Otherwise API 1.0 from
+/// MIMECAST_BASE_URL (URL or region), MIMECAST_APP_ID, MIMECAST_APP_KEY,
+/// MIMECAST_ACCESS_KEY and MIMECAST_SECRET_KEY. A missing variable gives
+/// MC_STATUS_INVALID_ARGUMENT with a message naming it.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_client_new_from_env(options: *const mc_options, out: *mut *mut mc_client) -> mc_status {
+    guard(|| {
+        out_arg("out", out)?;
+        let client = Client::from_env(&options_or_default(options))?;
+        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        Ok(())
+    })
+}
+
+/// Creates a client from a Postman environment export (the file of
+/// Mimecast's Postman guide). Keys are matched case-insensitively, ignoring
+/// spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey),
+/// AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id
+/// and client_secret. Disabled entries are ignored. An unreadable file gives
+/// MC_STATUS_IO; a file that is not a Postman environment or lacks a key
+/// gives MC_STATUS_INVALID_ARGUMENT naming it.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_client_new_from_postman(
+    path: *const c_char,
+    options: *const mc_options,
+    out: *mut *mut mc_client,
+) -> mc_status {
+    guard(|| {
+        out_arg("out", out)?;
+        let path = str_arg("path", path)?;
+        if path.is_empty() {
+            return Err(Error::invalid_argument("the Postman environment path is empty"));
+        }
+        let client = Client::from_postman_file(Path::new(path), &options_or_default(options))?;
         *out = Box::into_raw(Box::new(mc_client { inner: client }));
         Ok(())
     })
@@ -356,7 +519,7 @@ pub unsafe extern "C" fn mc_get_account(client: *const mc_client, out: *mut *mut
     guard(|| {
         out_arg("out", out)?;
         let client = handle_ref("client", client)?;
-        let account = client.inner.get_account()?;
+        let account = counting_retries(client.inner.get_account(), |a| a.retries)?;
         *out = Box::into_raw(AccountBox::new(&account)?) as *mut mc_account;
         Ok(())
     })
@@ -368,6 +531,49 @@ pub unsafe extern "C" fn mc_account_free(account: *mut mc_account) {
     if !account.is_null() {
         guard_void(|| drop(Box::from_raw(account as *mut AccountBox)));
     }
+}
+
+/// How many retries the last request call (mc_get_account, mc_request,
+/// mc_request_page) on this thread needed, whether it succeeded or not.
+#[no_mangle]
+pub extern "C" fn mc_last_retry_count() -> u32 {
+    guard::last_retries()
+}
+
+/// Fetches one page of a paged endpoint.
+///
+/// Like mc_request(), with `meta.pagination` set in the body: `pageSize` =
+/// `page_size` (0 leaves the server default) and `pageToken` = `page_token`
+/// (NULL for the first page). On success `*response_json` receives the page's
+/// envelope (free with mc_free) and `*next_page_token` the token of the next
+/// page (free with mc_free), or NULL on the last page: loop until it is NULL.
+/// A `fail` entry in any page is MC_STATUS_API_FAILURE, never an empty page.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_request_page(
+    client: *const mc_client,
+    path: *const c_char,
+    json_body: *const c_char,
+    page_size: u32,
+    page_token: *const c_char,
+    response_json: *mut *mut c_char,
+    next_page_token: *mut *mut c_char,
+) -> mc_status {
+    guard(|| {
+        out_arg("response_json", response_json)?;
+        out_arg("next_page_token", next_page_token)?;
+        let client = handle_ref("client", client)?;
+        let path = str_arg("path", path)?;
+        let body = opt_str_arg("json_body", json_body)?;
+        let token = opt_str_arg("page_token", page_token)?;
+        let response = counting_retries(client.inner.request_page(path, body, page_size, token), |r| r.retries)?;
+        *next_page_token = match response.next_page_token() {
+            Some(t) => to_cstring(t).into_raw(),
+            None => std::ptr::null_mut(),
+        };
+        *response_json = to_cstring(&response.body).into_raw();
+        Ok(())
+    })
 }
 
 /// Calls any Mimecast endpoint: POSTs `json_body` (a JSON object; NULL sends
@@ -390,7 +596,7 @@ pub unsafe extern "C" fn mc_request(
         let client = handle_ref("client", client)?;
         let path = str_arg("path", path)?;
         let body = opt_str_arg("json_body", json_body)?;
-        let response = client.inner.request(path, body)?;
+        let response = counting_retries(client.inner.request(path, body), |r| r.retries)?;
         *response_json = to_cstring(&response.body).into_raw();
         Ok(())
     })
