@@ -59,11 +59,19 @@ impl Account {
         };
         let s = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_owned);
         let b = |k: &str| json.get(k).and_then(Value::as_bool);
-        let i = |k: &str| json.get(k).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));
+        let i = |k: &str| {
+            json.get(k)
+                .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+        };
         let packages = json
             .get("packages")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(Account {
             account_code: s("accountCode"),
@@ -102,7 +110,10 @@ impl fmt::Debug for Account {
             .field("user_count", &self.user_count)
             .field("max_retention", &self.max_retention)
             .field("packages", &self.packages)
-            .field("passphrase", &self.passphrase.as_ref().map(|_| "<redacted>"))
+            .field(
+                "passphrase",
+                &self.passphrase.as_ref().map(|_| "<redacted>"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -113,7 +124,12 @@ mod tests {
     use crate::envelope::{interpret, RawResponse};
 
     fn account(body: &str) -> Result<Account> {
-        let raw = RawResponse { status: 200, body: body.as_bytes().to_vec(), rate_limit_reset_ms: None, location: None };
+        let raw = RawResponse {
+            status: 200,
+            body: body.as_bytes().to_vec(),
+            rate_limit_reset_ms: None,
+            location: None,
+        };
         Account::from_response(interpret(raw)?)
     }
 

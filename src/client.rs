@@ -50,7 +50,11 @@ const TOKEN_PATH: &str = "/oauth/token";
 impl Client {
     /// An API 1.0 client. `base_url_or_region` is a URL such as
     /// `https://eu-api.mimecast.com` or a region name such as `eu`.
-    pub fn new_api1(base_url_or_region: &str, keys: Api1Keys<'_>, options: &Options) -> Result<Client> {
+    pub fn new_api1(
+        base_url_or_region: &str,
+        keys: Api1Keys<'_>,
+        options: &Options,
+    ) -> Result<Client> {
         let base_url = options::resolve_api1_base_url(base_url_or_region, options)?;
         let signer = Api1Signer::new(keys.app_id, keys.app_key, keys.access_key, keys.secret_key)?;
         Client::build(base_url, Auth::Api1(signer), options)
@@ -58,7 +62,12 @@ impl Client {
 
     /// An API 2.0 client (OAuth 2.0 client credentials). `base_url_or_region`
     /// defaults to the global host; `global`, `uk` and `us` are accepted.
-    pub fn new_api2(base_url_or_region: Option<&str>, client_id: &str, client_secret: &str, options: &Options) -> Result<Client> {
+    pub fn new_api2(
+        base_url_or_region: Option<&str>,
+        client_id: &str,
+        client_secret: &str,
+        options: &Options,
+    ) -> Result<Client> {
         let base_url = match base_url_or_region.map(str::trim) {
             None | Some("") => region::API2_DEFAULT_BASE_URL.to_owned(),
             Some(input) if !input.contains("://") => region::api2_base_url(input).map(str::to_owned).ok_or_else(|| {
@@ -89,17 +98,40 @@ impl Client {
 
     fn from_gathered(gathered: &Gathered, options: &Options) -> Result<Client> {
         match gathered.resolve()? {
-            Found::Api1 { base_url, app_id, app_key, access_key, secret_key } => {
-                Client::new_api1(base_url, Api1Keys { app_id, app_key, access_key, secret_key }, options)
-            }
-            Found::Api2 { base_url, client_id, client_secret } => Client::new_api2(base_url, client_id, client_secret, options),
+            Found::Api1 {
+                base_url,
+                app_id,
+                app_key,
+                access_key,
+                secret_key,
+            } => Client::new_api1(
+                base_url,
+                Api1Keys {
+                    app_id,
+                    app_key,
+                    access_key,
+                    secret_key,
+                },
+                options,
+            ),
+            Found::Api2 {
+                base_url,
+                client_id,
+                client_secret,
+            } => Client::new_api2(base_url, client_id, client_secret, options),
         }
     }
 
     fn build(base_url: String, auth: Auth, options: &Options) -> Result<Client> {
         let log = Log::new(options.logger.clone());
         let transport = Transport::new(options, &base_url, &log)?;
-        Ok(Client { base_url, auth, transport, options: options.clone(), log })
+        Ok(Client {
+            base_url,
+            auth,
+            transport,
+            options: options.clone(),
+            log,
+        })
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -113,7 +145,12 @@ impl Client {
     }
 
     /// Signs a request to `path` without sending it (API 1.0 only).
-    pub fn sign(&self, path: &str, date: Option<&str>, request_id: Option<&str>) -> Result<SignedHeaders> {
+    pub fn sign(
+        &self,
+        path: &str,
+        date: Option<&str>,
+        request_id: Option<&str>,
+    ) -> Result<SignedHeaders> {
         match &self.auth {
             Auth::Api1(signer) => signer.sign(path, date, request_id),
             Auth::Api2(_) => Err(Error::new(
@@ -134,19 +171,35 @@ impl Client {
     /// One page of a paged endpoint: sets `meta.pagination.pageSize` (when
     /// `page_size` > 0) and `pageToken` in the body. The response's
     /// [`Response::next_page_token`] is `None` on the last page.
-    pub fn request_page(&self, path: &str, body: Option<&str>, page_size: u32, page_token: Option<&str>) -> Result<Response> {
+    pub fn request_page(
+        &self,
+        path: &str,
+        body: Option<&str>,
+        page_size: u32,
+        page_token: Option<&str>,
+    ) -> Result<Response> {
         let mut body = parse_body(body)?;
-        let meta = body.entry("meta").or_insert_with(|| Value::Object(Map::new()));
-        let meta = meta.as_object_mut().ok_or_else(|| Error::invalid_argument("the request body's 'meta' must be an object"))?;
-        let pagination = meta.entry("pagination").or_insert_with(|| Value::Object(Map::new()));
-        let pagination = pagination
-            .as_object_mut()
-            .ok_or_else(|| Error::invalid_argument("the request body's 'meta.pagination' must be an object"))?;
+        let meta = body
+            .entry("meta")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let meta = meta.as_object_mut().ok_or_else(|| {
+            Error::invalid_argument("the request body's 'meta' must be an object")
+        })?;
+        let pagination = meta
+            .entry("pagination")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let pagination = pagination.as_object_mut().ok_or_else(|| {
+            Error::invalid_argument("the request body's 'meta.pagination' must be an object")
+        })?;
         if page_size > 0 {
             pagination.insert("pageSize".into(), Value::from(page_size));
         }
         match page_token {
-            Some(t) if t.is_empty() => return Err(Error::invalid_argument("the page token is empty; pass none for the first page")),
+            Some("") => {
+                return Err(Error::invalid_argument(
+                    "the page token is empty; pass none for the first page",
+                ))
+            }
             Some(t) => {
                 pagination.insert("pageToken".into(), Value::from(t));
             }
@@ -172,15 +225,24 @@ impl Client {
             Some(q) => format!("{}?{}", url.path(), q),
             None => url.path().to_owned(),
         };
-        let body = serde_json::to_vec(body).map_err(|_| Error::invalid_argument("the request body cannot be serialised"))?;
-        let (result, retries) = retry::run(&self.options.retry, &self.log, &wire_path, || self.attempt(url.as_str(), &wire_path, &body));
+        let body = serde_json::to_vec(body)
+            .map_err(|_| Error::invalid_argument("the request body cannot be serialised"))?;
+        let (result, retries) = retry::run(&self.options.retry, &self.log, &wire_path, || {
+            self.attempt(url.as_str(), &wire_path, &body)
+        });
         match result {
             Ok(mut r) => {
                 r.retries = retries;
                 Ok(r)
             }
             Err(e) => {
-                self.log.emit(LogLevel::Error, || format!("POST {wire_path} failed: {} ({})", e.status().name(), e.message()));
+                self.log.emit(LogLevel::Error, || {
+                    format!(
+                        "POST {wire_path} failed: {} ({})",
+                        e.status().name(),
+                        e.message()
+                    )
+                });
                 Err(e.with_retries(retries))
             }
         }
@@ -200,7 +262,12 @@ impl Client {
                 let (lease, _) = oauth.lease(|| self.fetch_token(oauth))?;
                 match self.post_bearer(path, url, &lease.value, body) {
                     Err(e) if is_token_refused(&e) => {
-                        self.log.emit(LogLevel::Warn, || format!("POST {path}: token refused ({}); fetching a new one", e.api_code().unwrap_or("HTTP 401")));
+                        self.log.emit(LogLevel::Warn, || {
+                            format!(
+                                "POST {path}: token refused ({}); fetching a new one",
+                                e.api_code().unwrap_or("HTTP 401")
+                            )
+                        });
                         oauth.invalidate(lease.generation);
                         let (lease, _) = oauth.lease(|| self.fetch_token(oauth))?;
                         self.post_bearer(path, url, &lease.value, body)
@@ -218,24 +285,46 @@ impl Client {
         self.post_logged(path, url, &headers, body)
     }
 
-    fn post_logged(&self, path: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Response> {
+    fn post_logged(
+        &self,
+        path: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Response> {
         let started = Instant::now();
         let raw = self.transport.post(url, headers, body);
         let status = raw.as_ref().map(|r| r.status).unwrap_or(0);
-        self.log.emit(LogLevel::Info, || format!("POST {path} -> HTTP {status} in {} ms", started.elapsed().as_millis()));
+        self.log.emit(LogLevel::Info, || {
+            format!(
+                "POST {path} -> HTTP {status} in {} ms",
+                started.elapsed().as_millis()
+            )
+        });
         envelope::interpret(raw?)
     }
 
     fn fetch_token(&self, oauth: &OAuth) -> Result<RawResponse> {
-        self.log.emit(LogLevel::Info, || format!("fetching an OAuth token for client id {}", oauth.client_id()));
+        self.log.emit(LogLevel::Info, || {
+            format!(
+                "fetching an OAuth token for client id {}",
+                oauth.client_id()
+            )
+        });
         let body = oauth.token_request_body();
         let url = format!("{}{}", self.base_url, TOKEN_PATH);
-        let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")];
+        let headers = [
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ];
         self.transport.post(&url, &headers, body.as_bytes())
     }
 }
 
-const JSON_HEADERS: [(&str, &str); 2] = [("Content-Type", "application/json"), ("Accept", "application/json")];
+const JSON_HEADERS: [(&str, &str); 2] = [
+    ("Content-Type", "application/json"),
+    ("Accept", "application/json"),
+];
 
 /// A 401, or Mimecast's `token_expired` failure code, means the bearer token
 /// was refused.
@@ -246,7 +335,9 @@ fn is_token_refused(e: &Error) -> bool {
 fn parse_body(body: Option<&str>) -> Result<Map<String, Value>> {
     match serde_json::from_str::<Value>(body.unwrap_or(EMPTY_BODY)) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(Error::invalid_argument("the request body must be a JSON object, for example {\"data\":[]}")),
+        _ => Err(Error::invalid_argument(
+            "the request body must be a JSON object, for example {\"data\":[]}",
+        )),
     }
 }
 
@@ -256,7 +347,11 @@ impl fmt::Debug for Client {
             Auth::Api1(s) => format!("API 1.0, app id {}", s.app_id()),
             Auth::Api2(o) => format!("API 2.0, client id {}", o.client_id()),
         };
-        f.debug_struct("Client").field("base_url", &self.base_url).field("auth", &auth).field("options", &self.options).finish()
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("auth", &auth)
+            .field("options", &self.options)
+            .finish()
     }
 }
 
@@ -273,12 +368,31 @@ mod tests {
     #[test]
     fn api2_base_urls() {
         let o = Options::default();
-        assert_eq!(Client::new_api2(None, "i", "s", &o).unwrap().base_url(), "https://api.services.mimecast.com");
-        assert_eq!(Client::new_api2(Some("uk"), "i", "s", &o).unwrap().base_url(), "https://uk-api.services.mimecast.com");
-        assert_eq!(Client::new_api2(Some("eu"), "i", "s", &o).unwrap_err().status(), Status::InvalidUrl);
-        assert_eq!(Client::new_api2(None, "", "s", &o).unwrap_err().status(), Status::InvalidArgument);
+        assert_eq!(
+            Client::new_api2(None, "i", "s", &o).unwrap().base_url(),
+            "https://api.services.mimecast.com"
+        );
+        assert_eq!(
+            Client::new_api2(Some("uk"), "i", "s", &o)
+                .unwrap()
+                .base_url(),
+            "https://uk-api.services.mimecast.com"
+        );
+        assert_eq!(
+            Client::new_api2(Some("eu"), "i", "s", &o)
+                .unwrap_err()
+                .status(),
+            Status::InvalidUrl
+        );
+        assert_eq!(
+            Client::new_api2(None, "", "s", &o).unwrap_err().status(),
+            Status::InvalidArgument
+        );
         let c = Client::new_api2(None, "i", "super-secret", &o).unwrap();
-        assert_eq!(c.sign("/p", None, None).unwrap_err().status(), Status::Unsupported);
+        assert_eq!(
+            c.sign("/p", None, None).unwrap_err().status(),
+            Status::Unsupported
+        );
         assert!(!format!("{c:?}").contains("super-secret"));
     }
 
@@ -286,7 +400,11 @@ mod tests {
     fn bodies_must_be_json_objects() {
         assert!(parse_body(None).is_ok());
         for bad in ["[]", "1", "{", "", "null"] {
-            assert_eq!(parse_body(Some(bad)).unwrap_err().status(), Status::InvalidArgument, "{bad}");
+            assert_eq!(
+                parse_body(Some(bad)).unwrap_err().status(),
+                Status::InvalidArgument,
+                "{bad}"
+            );
         }
     }
 }

@@ -30,7 +30,11 @@ const FIELDS: [(Field, &str, &str); 7] = [
     (Field::AccessKey, "MIMECAST_ACCESS_KEY", "AccessKey"),
     (Field::SecretKey, "MIMECAST_SECRET_KEY", "SecretKey"),
     (Field::ClientId, "MIMECAST_CLIENT_ID", "client_id"),
-    (Field::ClientSecret, "MIMECAST_CLIENT_SECRET", "client_secret"),
+    (
+        Field::ClientSecret,
+        "MIMECAST_CLIENT_SECRET",
+        "client_secret",
+    ),
 ];
 
 /// Credentials gathered from a source, not yet validated.
@@ -41,17 +45,31 @@ pub(crate) struct Gathered {
 }
 
 pub(crate) enum Found<'a> {
-    Api1 { base_url: &'a str, app_id: &'a str, app_key: &'a str, access_key: &'a str, secret_key: &'a str },
-    Api2 { base_url: Option<&'a str>, client_id: &'a str, client_secret: &'a str },
+    Api1 {
+        base_url: &'a str,
+        app_id: &'a str,
+        app_key: &'a str,
+        access_key: &'a str,
+        secret_key: &'a str,
+    },
+    Api2 {
+        base_url: Option<&'a str>,
+        client_id: &'a str,
+        client_secret: &'a str,
+    },
 }
 
 impl Gathered {
     fn get(&self, f: Field) -> Option<&str> {
-        self.values.get(&f).map(|v| v.as_str()).filter(|v| !v.trim().is_empty())
+        self.values
+            .get(&f)
+            .map(|v| v.as_str())
+            .filter(|v| !v.trim().is_empty())
     }
 
     fn need(&self, f: Field) -> Result<&str> {
-        self.get(f).ok_or_else(|| Error::invalid_argument(format!("{} is not set", (self.naming)(f))))
+        self.get(f)
+            .ok_or_else(|| Error::invalid_argument(format!("{} is not set", (self.naming)(f))))
     }
 
     /// API 2.0 when a client id or secret is present, else API 1.0.
@@ -74,11 +92,19 @@ impl Gathered {
 }
 
 fn env_name(f: Field) -> String {
-    FIELDS.iter().find(|(x, _, _)| *x == f).map(|(_, env, _)| (*env).to_owned()).unwrap_or_default()
+    FIELDS
+        .iter()
+        .find(|(x, _, _)| *x == f)
+        .map(|(_, env, _)| (*env).to_owned())
+        .unwrap_or_default()
 }
 
 fn postman_name(f: Field) -> String {
-    let key = FIELDS.iter().find(|(x, _, _)| *x == f).map(|(_, _, k)| *k).unwrap_or_default();
+    let key = FIELDS
+        .iter()
+        .find(|(x, _, _)| *x == f)
+        .map(|(_, _, k)| *k)
+        .unwrap_or_default();
     format!("the Postman environment's '{key}' value")
 }
 
@@ -88,13 +114,20 @@ pub(crate) fn from_env() -> Gathered {
         .iter()
         .filter_map(|(f, name, _)| std::env::var(name).ok().map(|v| (*f, Zeroizing::new(v))))
         .collect();
-    Gathered { values, naming: env_name }
+    Gathered {
+        values,
+        naming: env_name,
+    }
 }
 
 /// Postman keys are matched case-insensitively, ignoring separators, and in
 /// the spellings seen in the wild (the official names are not published).
 fn postman_field(key: &str) -> Option<Field> {
-    let norm: String = key.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    let norm: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
     Some(match norm.as_str() {
         "baseurl" | "url" | "apibaseurl" | "mimecastbaseurl" | "mimecasturl" => Field::BaseUrl,
         "applicationid" | "appid" => Field::AppId,
@@ -110,29 +143,44 @@ fn postman_field(key: &str) -> Option<Field> {
 /// Reads a Postman environment export (`{"values": [{"key", "value", "enabled"}]}`).
 pub(crate) fn from_postman(path: &Path) -> Result<Gathered> {
     let shown = path.display();
-    let text = Zeroizing::new(
-        fs::read_to_string(path).map_err(|e| Error::new(Status::Io, format!("cannot read the Postman environment {shown}: {e}")))?,
-    );
+    let text = Zeroizing::new(fs::read_to_string(path).map_err(|e| {
+        Error::new(
+            Status::Io,
+            format!("cannot read the Postman environment {shown}: {e}"),
+        )
+    })?);
     // serde_json's error text quotes no input, so it cannot leak a key.
-    let json: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::invalid_argument(format!("the Postman environment {shown} is not JSON ({e})")))?;
-    let entries = json.get("values").and_then(Value::as_array).ok_or_else(|| {
-        Error::invalid_argument(format!("{shown} is not a Postman environment export (no 'values' array)"))
+    let json: Value = serde_json::from_str(&text).map_err(|e| {
+        Error::invalid_argument(format!("the Postman environment {shown} is not JSON ({e})"))
     })?;
+    let entries = json
+        .get("values")
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            Error::invalid_argument(format!(
+                "{shown} is not a Postman environment export (no 'values' array)"
+            ))
+        })?;
     let mut values = HashMap::new();
     for entry in entries {
         if entry.get("enabled").and_then(Value::as_bool) == Some(false) {
             continue;
         }
         let key = entry.get("key").and_then(Value::as_str).unwrap_or_default();
-        let value = entry.get("value").and_then(Value::as_str).unwrap_or_default();
+        let value = entry
+            .get("value")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if let Some(field) = postman_field(key) {
             if !value.trim().is_empty() {
                 values.insert(field, Zeroizing::new(value.to_owned()));
             }
         }
     }
-    Ok(Gathered { values, naming: postman_name })
+    Ok(Gathered {
+        values,
+        naming: postman_name,
+    })
 }
 
 #[cfg(test)]
@@ -159,20 +207,30 @@ mod tests {
     }
 
     fn write(json: &str) -> std::path::PathBuf {
-        let p = std::env::temp_dir().join(format!("mc-postman-{}-{}.json", std::process::id(), json.len()));
+        let p = std::env::temp_dir().join(format!(
+            "mc-postman-{}-{}.json",
+            std::process::id(),
+            json.len()
+        ));
         fs::write(&p, json).unwrap();
         p
     }
 
     #[test]
     fn postman_file_gives_api1_and_names_missing_keys() {
-        let p = write(r#"{"name":"Mimecast","values":[{"key":"ApplicationID","value":"i","enabled":true},{"key":"ApplicationKey","value":"k"},{"key":"AccessKey","value":"a"},{"key":"SecretKey","value":"c2VjcmV0"},{"key":"baseUrl","value":"eu"},{"key":"ignored","value":"x"}]}"#);
+        let p = write(
+            r#"{"name":"Mimecast","values":[{"key":"ApplicationID","value":"i","enabled":true},{"key":"ApplicationKey","value":"k"},{"key":"AccessKey","value":"a"},{"key":"SecretKey","value":"c2VjcmV0"},{"key":"baseUrl","value":"eu"},{"key":"ignored","value":"x"}]}"#,
+        );
         let g = from_postman(&p).unwrap();
         match g.resolve().unwrap() {
-            Found::Api1 { base_url, app_id, .. } => assert_eq!((base_url, app_id), ("eu", "i")),
+            Found::Api1 {
+                base_url, app_id, ..
+            } => assert_eq!((base_url, app_id), ("eu", "i")),
             Found::Api2 { .. } => panic!("api1 expected"),
         }
-        let p2 = write(r#"{"values":[{"key":"ApplicationID","value":"i"},{"key":"SecretKey","value":"x","enabled":false},{"key":"baseUrl","value":"eu"},{"key":"ApplicationKey","value":"k"},{"key":"AccessKey","value":"a"}]}"#);
+        let p2 = write(
+            r#"{"values":[{"key":"ApplicationID","value":"i"},{"key":"SecretKey","value":"x","enabled":false},{"key":"baseUrl","value":"eu"},{"key":"ApplicationKey","value":"k"},{"key":"AccessKey","value":"a"}]}"#,
+        );
         let e = from_postman(&p2).unwrap().resolve().err().unwrap();
         assert!(e.message().contains("SecretKey"), "{}", e.message());
         let _ = (fs::remove_file(p), fs::remove_file(p2));
@@ -180,9 +238,15 @@ mod tests {
 
     #[test]
     fn client_id_selects_api2() {
-        let p = write(r#"{"values":[{"key":"client_id","value":"cid"},{"key":"client_secret","value":"cs"}]}"#);
+        let p = write(
+            r#"{"values":[{"key":"client_id","value":"cid"},{"key":"client_secret","value":"cs"}]}"#,
+        );
         match from_postman(&p).unwrap().resolve().unwrap() {
-            Found::Api2 { base_url, client_id, .. } => assert_eq!((base_url, client_id), (None, "cid")),
+            Found::Api2 {
+                base_url,
+                client_id,
+                ..
+            } => assert_eq!((base_url, client_id), (None, "cid")),
             Found::Api1 { .. } => panic!("api2 expected"),
         }
         let _ = fs::remove_file(p);
@@ -190,7 +254,13 @@ mod tests {
 
     #[test]
     fn unreadable_or_invalid_files_are_clear_errors() {
-        assert_eq!(from_postman(Path::new("/nonexistent/x.json")).err().unwrap().status(), Status::Io);
+        assert_eq!(
+            from_postman(Path::new("/nonexistent/x.json"))
+                .err()
+                .unwrap()
+                .status(),
+            Status::Io
+        );
         let p = write("not json at all, SecretKey=abc");
         let e = from_postman(&p).err().unwrap();
         assert_eq!(e.status(), Status::InvalidArgument);

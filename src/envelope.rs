@@ -33,7 +33,11 @@ pub struct Response {
 impl Response {
     /// The `data` array of the envelope.
     pub fn data(&self) -> &[Value] {
-        self.json.get("data").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.json
+            .get("data")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// `meta.pagination.next`, the token of the next page, if there is one.
@@ -53,11 +57,22 @@ fn first_failure(json: &Value) -> Option<(Option<String>, Option<String>, usize)
     }
     let errors: Vec<&Value> = fails
         .iter()
-        .flat_map(|f| f.get("errors").and_then(Value::as_array).into_iter().flatten())
+        .flat_map(|f| {
+            f.get("errors")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
         .collect();
     let first = errors.first();
-    let code = first.and_then(|e| e.get("code")).and_then(Value::as_str).map(str::to_owned);
-    let message = first.and_then(|e| e.get("message")).and_then(Value::as_str).map(str::to_owned);
+    let code = first
+        .and_then(|e| e.get("code"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let message = first
+        .and_then(|e| e.get("message"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     Some((code, message, errors.len().max(fails.len())))
 }
 
@@ -74,9 +89,16 @@ fn describe(code: &Option<String>, message: &Option<String>) -> String {
 pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
     let status = raw.status;
     let parsed: Option<Value> = serde_json::from_slice(&raw.body).ok();
-    let (code, message, _) = parsed.as_ref().and_then(first_failure).unwrap_or((None, None, 0));
+    let (code, message, _) = parsed
+        .as_ref()
+        .and_then(first_failure)
+        .unwrap_or((None, None, 0));
     let detail = describe(&code, &message);
-    let fail = |s: Status, text: String| Err(Error::new(s, text).with_http_status(status).with_api_error(code.clone(), message.clone()));
+    let fail = |s: Status, text: String| {
+        Err(Error::new(s, text)
+            .with_http_status(status)
+            .with_api_error(code.clone(), message.clone()))
+    };
 
     match status {
         200..=299 => {}
@@ -119,7 +141,12 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
 
     let body = match String::from_utf8(raw.body) {
         Ok(b) => b,
-        Err(_) => return fail(Status::MalformedResponse, format!("the HTTP {status} response body is not UTF-8 text")),
+        Err(_) => {
+            return fail(
+                Status::MalformedResponse,
+                format!("the HTTP {status} response body is not UTF-8 text"),
+            )
+        }
     };
     let json = match parsed {
         Some(Value::Object(map)) => Value::Object(map),
@@ -131,13 +158,26 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
         }
     };
     if let Some((code, message, count)) = first_failure(&json) {
-        let text = format!("Mimecast reported {count} failure(s) under HTTP {status}{}", describe(&code, &message));
-        return Err(Error::new(Status::ApiFailure, text).with_http_status(status).with_api_error(code, message));
+        let text = format!(
+            "Mimecast reported {count} failure(s) under HTTP {status}{}",
+            describe(&code, &message)
+        );
+        return Err(Error::new(Status::ApiFailure, text)
+            .with_http_status(status)
+            .with_api_error(code, message));
     }
     if !json.get("data").map(Value::is_array).unwrap_or(false) {
-        return fail(Status::MalformedResponse, "the response has no 'data' array".to_owned());
+        return fail(
+            Status::MalformedResponse,
+            "the response has no 'data' array".to_owned(),
+        );
     }
-    Ok(Response { http_status: status, body, json, retries: 0 })
+    Ok(Response {
+        http_status: status,
+        body,
+        json,
+        retries: 0,
+    })
 }
 
 #[cfg(test)]
@@ -145,14 +185,23 @@ mod tests {
     use super::*;
 
     fn raw(status: u16, body: &str) -> RawResponse {
-        RawResponse { status, body: body.as_bytes().to_vec(), rate_limit_reset_ms: None, location: None }
+        RawResponse {
+            status,
+            body: body.as_bytes().to_vec(),
+            rate_limit_reset_ms: None,
+            location: None,
+        }
     }
 
     const INVALID_SIG: &str = r#"{"meta":{"status":401},"data":[],"fail":[{"errors":[{"code":"err_xdk_invalid_signature","message":"0004 Invalid Signature","retryable":false}]}]}"#;
 
     #[test]
     fn success_gives_data_and_pagination() {
-        let r = interpret(raw(200, r#"{"meta":{"status":200,"pagination":{"next":"T2"}},"data":[{"a":1}],"fail":[]}"#)).unwrap();
+        let r = interpret(raw(
+            200,
+            r#"{"meta":{"status":200,"pagination":{"next":"T2"}},"data":[{"a":1}],"fail":[]}"#,
+        ))
+        .unwrap();
         assert_eq!(r.data().len(), 1);
         assert_eq!(r.next_page_token(), Some("T2"));
     }
@@ -205,7 +254,15 @@ mod tests {
 
     #[test]
     fn non_utf8_is_malformed() {
-        let r = RawResponse { status: 200, body: vec![0xff, 0xfe], rate_limit_reset_ms: None, location: None };
-        assert_eq!(interpret(r).unwrap_err().status(), Status::MalformedResponse);
+        let r = RawResponse {
+            status: 200,
+            body: vec![0xff, 0xfe],
+            rate_limit_reset_ms: None,
+            location: None,
+        };
+        assert_eq!(
+            interpret(r).unwrap_err().status(),
+            Status::MalformedResponse
+        );
     }
 }

@@ -154,22 +154,28 @@ impl Default for Options {
 pub(crate) fn resolve_api1_base_url(base_url_or_region: &str, options: &Options) -> Result<String> {
     let input = crate::sign::required("base URL or region", base_url_or_region)?;
     if !input.contains("://") {
-        return region::api1_base_url(input).map(str::to_owned).ok_or_else(|| {
-            Error::new(
-                Status::InvalidUrl,
-                format!(
+        return region::api1_base_url(input)
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Error::new(
+                    Status::InvalidUrl,
+                    format!(
                     "'{input}' is neither a URL nor a known region; use https://... or one of: {}",
                     region::api1_region_names()
                 ),
-            )
-        });
+                )
+            });
     }
     validate_base_url(input, options)
 }
 
 pub(crate) fn validate_base_url(input: &str, options: &Options) -> Result<String> {
-    let url = Url::parse(input)
-        .map_err(|e| Error::new(Status::InvalidUrl, format!("the base URL is not a valid URL ({e})")))?;
+    let url = Url::parse(input).map_err(|e| {
+        Error::new(
+            Status::InvalidUrl,
+            format!("the base URL is not a valid URL ({e})"),
+        )
+    })?;
     match url.scheme() {
         "https" => {}
         "http" => {
@@ -191,7 +197,10 @@ pub(crate) fn validate_base_url(input: &str, options: &Options) -> Result<String
         return Err(Error::new(Status::InvalidUrl, "the base URL has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::new(Status::InvalidUrl, "the base URL must not contain a user name or password"));
+        return Err(Error::new(
+            Status::InvalidUrl,
+            "the base URL must not contain a user name or password",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() || url.path() != "/" {
         return Err(Error::new(
@@ -226,8 +235,14 @@ mod tests {
     #[test]
     fn regions_and_urls_resolve() {
         assert_eq!(resolve("eu").unwrap(), "https://eu-api.mimecast.com");
-        assert_eq!(resolve("https://eu-api.mimecast.com/").unwrap(), "https://eu-api.mimecast.com");
-        assert_eq!(resolve("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(
+            resolve("https://eu-api.mimecast.com/").unwrap(),
+            "https://eu-api.mimecast.com"
+        );
+        assert_eq!(
+            resolve("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
         assert_eq!(resolve("http://localhost:1").unwrap(), "http://localhost:1");
         assert_eq!(resolve("http://[::1]:1").unwrap(), "http://[::1]:1");
     }
@@ -236,16 +251,34 @@ mod tests {
     fn bad_urls_have_distinct_statuses() {
         assert_eq!(resolve("").unwrap_err().status(), Status::InvalidArgument);
         assert_eq!(resolve("mars").unwrap_err().status(), Status::InvalidUrl);
-        assert_eq!(resolve("ftp://x.example").unwrap_err().status(), Status::InvalidUrl);
-        assert_eq!(resolve("https://").unwrap_err().status(), Status::InvalidUrl);
-        assert_eq!(resolve("https://x.example/api").unwrap_err().status(), Status::InvalidUrl);
-        assert_eq!(resolve("https://u:p@x.example").unwrap_err().status(), Status::InvalidUrl);
-        assert_eq!(resolve("http://eu-api.mimecast.com").unwrap_err().status(), Status::InsecureUrl);
+        assert_eq!(
+            resolve("ftp://x.example").unwrap_err().status(),
+            Status::InvalidUrl
+        );
+        assert_eq!(
+            resolve("https://").unwrap_err().status(),
+            Status::InvalidUrl
+        );
+        assert_eq!(
+            resolve("https://x.example/api").unwrap_err().status(),
+            Status::InvalidUrl
+        );
+        assert_eq!(
+            resolve("https://u:p@x.example").unwrap_err().status(),
+            Status::InvalidUrl
+        );
+        assert_eq!(
+            resolve("http://eu-api.mimecast.com").unwrap_err().status(),
+            Status::InsecureUrl
+        );
     }
 
     #[test]
     fn insecure_http_needs_the_option() {
-        let opts = Options { allow_insecure_http: true, ..Options::default() };
+        let opts = Options {
+            allow_insecure_http: true,
+            ..Options::default()
+        };
         assert_eq!(
             resolve_api1_base_url("http://gateway.internal", &opts).unwrap(),
             "http://gateway.internal"

@@ -80,7 +80,10 @@ mod tests {
     #[test]
     fn region_names_are_case_insensitive_and_trimmed() {
         assert_eq!(api1_base_url(" EU "), Some("https://eu-api.mimecast.com"));
-        assert_eq!(api2_base_url("UK"), Some("https://uk-api.services.mimecast.com"));
+        assert_eq!(
+            api2_base_url("UK"),
+            Some("https://uk-api.services.mimecast.com")
+        );
     }
 
     #[test]

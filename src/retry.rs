@@ -11,17 +11,26 @@ use crate::options::{LogLevel, RetryPolicy};
 
 /// How long to wait before retrying after `error`, or `None` when the error
 /// is not worth retrying (bad keys, bad input, API failures, timeouts).
-pub(crate) fn delay_for(policy: &RetryPolicy, retries_done: u32, error: &Error) -> Option<Duration> {
+pub(crate) fn delay_for(
+    policy: &RetryPolicy,
+    retries_done: u32,
+    error: &Error,
+) -> Option<Duration> {
     match error.status() {
         Status::RateLimited => {
             // Without a Reset header, one backoff step is the best guess.
-            let reset = error.retry_after_ms().map(Duration::from_millis).unwrap_or_else(|| backoff(policy, retries_done));
+            let reset = error
+                .retry_after_ms()
+                .map(Duration::from_millis)
+                .unwrap_or_else(|| backoff(policy, retries_done));
             // Never earlier than Reset; a little later spreads out clients
             // that were all told the same moment.
             let spread = (reset / 10).min(Duration::from_millis(250));
             Some(reset + jitter(spread))
         }
-        Status::HttpError if matches!(error.http_status(), Some(500..=599)) => Some(backoff_with_jitter(policy, retries_done)),
+        Status::HttpError if matches!(error.http_status(), Some(500..=599)) => {
+            Some(backoff_with_jitter(policy, retries_done))
+        }
         Status::Transport => Some(backoff_with_jitter(policy, retries_done)),
         _ => None,
     }
@@ -29,7 +38,10 @@ pub(crate) fn delay_for(policy: &RetryPolicy, retries_done: u32, error: &Error) 
 
 fn backoff(policy: &RetryPolicy, retries_done: u32) -> Duration {
     let factor = 1u32.checked_shl(retries_done.min(20)).unwrap_or(u32::MAX);
-    policy.base_delay.saturating_mul(factor).min(policy.max_delay)
+    policy
+        .base_delay
+        .saturating_mul(factor)
+        .min(policy.max_delay)
 }
 
 /// "Equal jitter": half the step fixed, half random.
@@ -53,7 +65,12 @@ fn jitter(max: Duration) -> Duration {
 
 /// Runs `attempt` until it succeeds, fails for good, or the policy is spent.
 /// Returns the result and how many retries it took.
-pub(crate) fn run<T>(policy: &RetryPolicy, log: &Log, what: &str, mut attempt: impl FnMut() -> Result<T, Error>) -> (Result<T, Error>, u32) {
+pub(crate) fn run<T>(
+    policy: &RetryPolicy,
+    log: &Log,
+    what: &str,
+    mut attempt: impl FnMut() -> Result<T, Error>,
+) -> (Result<T, Error>, u32) {
     let start = Instant::now();
     let mut retries = 0;
     loop {
@@ -70,12 +87,22 @@ pub(crate) fn run<T>(policy: &RetryPolicy, log: &Log, what: &str, mut attempt: i
         };
         if start.elapsed() + delay > policy.budget {
             log.emit(LogLevel::Warn, || {
-                format!("{what}: {} and the next wait ({} ms) would exceed the retry budget; giving up", error.status().name(), delay.as_millis())
+                format!(
+                    "{what}: {} and the next wait ({} ms) would exceed the retry budget; giving up",
+                    error.status().name(),
+                    delay.as_millis()
+                )
             });
             return (Err(error), retries);
         }
         log.emit(LogLevel::Warn, || {
-            format!("{what}: {} (HTTP {}); retry {} in {} ms", error.status().name(), error.http_status().unwrap_or(0), retries + 1, delay.as_millis())
+            format!(
+                "{what}: {} (HTTP {}); retry {} in {} ms",
+                error.status().name(),
+                error.http_status().unwrap_or(0),
+                retries + 1,
+                delay.as_millis()
+            )
         });
         std::thread::sleep(delay);
         retries += 1;
@@ -95,7 +122,10 @@ mod tests {
         let e = Error::new(Status::RateLimited, "x").with_retry_after_ms(Some(1500));
         for _ in 0..50 {
             let d = delay_for(&policy(), 0, &e).unwrap();
-            assert!(d >= Duration::from_millis(1500) && d <= Duration::from_millis(1650), "{d:?}");
+            assert!(
+                d >= Duration::from_millis(1500) && d <= Duration::from_millis(1650),
+                "{d:?}"
+            );
         }
     }
 
@@ -126,7 +156,11 @@ mod tests {
 
     #[test]
     fn run_counts_retries_and_respects_max() {
-        let p = RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(1), ..policy() };
+        let p = RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(1),
+            ..policy()
+        };
         let mut calls = 0;
         let (r, retries) = run(&p, &Log::default(), "t", || -> Result<(), Error> {
             calls += 1;
@@ -137,14 +171,21 @@ mod tests {
         let mut calls = 0;
         let (r, retries) = run(&p, &Log::default(), "t", || {
             calls += 1;
-            if calls < 2 { Err(Error::new(Status::Transport, "x")) } else { Ok(7) }
+            if calls < 2 {
+                Err(Error::new(Status::Transport, "x"))
+            } else {
+                Ok(7)
+            }
         });
         assert_eq!((r.unwrap(), retries), (7, 1));
     }
 
     #[test]
     fn budget_stops_long_waits() {
-        let p = RetryPolicy { budget: Duration::from_millis(100), ..policy() };
+        let p = RetryPolicy {
+            budget: Duration::from_millis(100),
+            ..policy()
+        };
         let (r, retries) = run(&p, &Log::default(), "t", || -> Result<(), Error> {
             Err(Error::new(Status::RateLimited, "x").with_retry_after_ms(Some(5000)))
         });

@@ -87,8 +87,12 @@ impl Api1Signer {
             }
         }
         let secret = decode_secret(secret_key)?;
-        let mac = HmacSha1::new_from_slice(&secret)
-            .map_err(|_| Error::new(Status::InvalidCredentials, "the secret key cannot be used as an HMAC key"))?;
+        let mac = HmacSha1::new_from_slice(&secret).map_err(|_| {
+            Error::new(
+                Status::InvalidCredentials,
+                "the secret key cannot be used as an HMAC key",
+            )
+        })?;
         Ok(Api1Signer {
             app_id: app_id.to_owned(),
             app_key: Zeroizing::new(app_key.to_owned()),
@@ -105,7 +109,12 @@ impl Api1Signer {
     /// Signs a request to `path` (the path only, e.g. `/api/account/get-account`).
     /// `date` and `request_id` default to now (UTC) and a fresh random UUID;
     /// pass them to reproduce a signature.
-    pub fn sign(&self, path: &str, date: Option<&str>, request_id: Option<&str>) -> Result<SignedHeaders> {
+    pub fn sign(
+        &self,
+        path: &str,
+        date: Option<&str>,
+        request_id: Option<&str>,
+    ) -> Result<SignedHeaders> {
         validate_path(path)?;
         let date = match date {
             Some(d) => header_value("date", d)?.to_owned(),
@@ -131,7 +140,15 @@ impl Api1Signer {
 
     fn signature(&self, date: &str, request_id: &str, path: &str) -> String {
         let mut mac = HmacSha1::clone(&self.mac);
-        for part in [date.as_bytes(), b":", request_id.as_bytes(), b":", path.as_bytes(), b":", self.app_key.as_bytes()] {
+        for part in [
+            date.as_bytes(),
+            b":",
+            request_id.as_bytes(),
+            b":",
+            path.as_bytes(),
+            b":",
+            self.app_key.as_bytes(),
+        ] {
             mac.update(part);
         }
         base64::encode(mac.finalize().into_bytes())
@@ -178,7 +195,15 @@ pub fn utc_date_now() -> String {
 /// Decodes the base64 secret key. The error never includes the key or the
 /// offending byte: both would leak part of the secret.
 pub fn decode_secret(secret_key: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let decoded = base64::decode_config(secret_key.trim(), base64::STANDARD)
+    let secret_key = secret_key.trim();
+    // The decoder tolerates missing padding; Mimecast's keys are always
+    // padded, so a length that is not a multiple of 4 is a truncated key.
+    let padded = if secret_key.len() % 4 == 0 {
+        secret_key
+    } else {
+        "!"
+    };
+    let decoded = base64::decode_config(padded, base64::STANDARD)
         .map(Zeroizing::new)
         .map_err(|_| {
             Error::new(
@@ -187,7 +212,10 @@ pub fn decode_secret(secret_key: &str) -> Result<Zeroizing<Vec<u8>>> {
             )
         })?;
     if decoded.is_empty() {
-        return Err(Error::new(Status::InvalidCredentials, "the secret key decodes to zero bytes"));
+        return Err(Error::new(
+            Status::InvalidCredentials,
+            "the secret key decodes to zero bytes",
+        ));
     }
     Ok(decoded)
 }
@@ -233,7 +261,9 @@ pub(crate) fn validate_path(path: &str) -> Result<()> {
         ));
     }
     if path.bytes().any(|b| b <= 0x20 || b == 0x7f) {
-        return Err(Error::invalid_argument("the request path contains spaces or control characters"));
+        return Err(Error::invalid_argument(
+            "the request path contains spaces or control characters",
+        ));
     }
     Ok(())
 }
@@ -242,7 +272,8 @@ pub(crate) fn validate_path(path: &str) -> Result<()> {
 mod tests {
     use super::*;
 
-    const SECRET: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
+    const SECRET: &str =
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
 
     fn signer() -> Api1Signer {
         Api1Signer::new("app-id", "app-key", "access-key", SECRET).unwrap()
@@ -268,25 +299,49 @@ mod tests {
     #[test]
     fn fixed_inputs_are_reproducible_and_echoed() {
         let s = signer();
-        let a = s.sign("/api/x", Some("Tue, 24 Nov 2015 12:50:11 UTC"), Some("id-1")).unwrap();
-        let b = s.sign("/api/x", Some("Tue, 24 Nov 2015 12:50:11 UTC"), Some("id-1")).unwrap();
+        let a = s
+            .sign(
+                "/api/x",
+                Some("Tue, 24 Nov 2015 12:50:11 UTC"),
+                Some("id-1"),
+            )
+            .unwrap();
+        let b = s
+            .sign(
+                "/api/x",
+                Some("Tue, 24 Nov 2015 12:50:11 UTC"),
+                Some("id-1"),
+            )
+            .unwrap();
         assert_eq!(a, b);
         assert_eq!(a.date, "Tue, 24 Nov 2015 12:50:11 UTC");
         assert_eq!(a.request_id, "id-1");
         assert_eq!(a.app_id, "app-id");
         assert!(a.authorization.starts_with("MC access-key:"));
-        let c = s.sign("/api/y", Some("Tue, 24 Nov 2015 12:50:11 UTC"), Some("id-1")).unwrap();
+        let c = s
+            .sign(
+                "/api/y",
+                Some("Tue, 24 Nov 2015 12:50:11 UTC"),
+                Some("id-1"),
+            )
+            .unwrap();
         assert_ne!(a.authorization, c.authorization);
     }
 
     #[test]
     fn bad_paths_are_rejected_with_a_hint() {
         let s = signer();
-        let e = s.sign("https://eu-api.mimecast.com/api/x", None, None).unwrap_err();
+        let e = s
+            .sign("https://eu-api.mimecast.com/api/x", None, None)
+            .unwrap_err();
         assert_eq!(e.status(), Status::InvalidArgument);
         assert!(e.message().contains("only the path"));
         for bad in ["", "api/x", "/api/x y", "/api/\nx"] {
-            assert_eq!(s.sign(bad, None, None).unwrap_err().status(), Status::InvalidArgument, "{bad:?}");
+            assert_eq!(
+                s.sign(bad, None, None).unwrap_err().status(),
+                Status::InvalidArgument,
+                "{bad:?}"
+            );
         }
     }
 
@@ -319,10 +374,15 @@ mod tests {
     #[test]
     fn surrounding_whitespace_is_ignored() {
         let a = signer().sign("/p", Some("d"), Some("r")).unwrap();
-        let b = Api1Signer::new(" app-id\n", "app-key ", "\taccess-key", &format!(" {SECRET}\n"))
-            .unwrap()
-            .sign("/p", Some("d"), Some("r"))
-            .unwrap();
+        let b = Api1Signer::new(
+            " app-id\n",
+            "app-key ",
+            "\taccess-key",
+            &format!(" {SECRET}\n"),
+        )
+        .unwrap()
+        .sign("/p", Some("d"), Some("r"))
+        .unwrap();
         assert_eq!(a, b);
     }
 }

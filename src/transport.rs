@@ -33,17 +33,27 @@ impl Transport {
             .tls_config(tls);
         match choose_proxy(&options.proxy, base_url, |name| std::env::var(name).ok())? {
             Some(proxy_url) => {
-                log.emit(LogLevel::Debug, || format!("using proxy {} for {base_url}", redact_url(&proxy_url)));
+                log.emit(LogLevel::Debug, || {
+                    format!("using proxy {} for {base_url}", redact_url(&proxy_url))
+                });
                 let proxy = ureq::Proxy::new(&proxy_url).map_err(|_| invalid_proxy())?;
                 builder = builder.proxy(proxy);
             }
             None => log.emit(LogLevel::Debug, || format!("no proxy for {base_url}")),
         }
-        Ok(Transport { agent: builder.build(), max_response_bytes: options.max_response_bytes })
+        Ok(Transport {
+            agent: builder.build(),
+            max_response_bytes: options.max_response_bytes,
+        })
     }
 
     /// POSTs `body` to `url` with `headers` and reads the whole response.
-    pub(crate) fn post(&self, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<RawResponse> {
+    pub(crate) fn post(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<RawResponse> {
         let mut request = self.agent.post(url);
         for (name, value) in headers {
             request = request.set(name, value);
@@ -60,6 +70,9 @@ impl Transport {
             .filter(|v| v.is_finite() && *v >= 0.0)
             .map(|v| v.ceil() as u64);
         let location = response.header("Location").map(str::to_owned);
+        let declared_length = response
+            .header("Content-Length")
+            .and_then(|v| v.trim().parse::<u64>().ok());
         let mut body = Vec::new();
         let limit = self.max_response_bytes;
         response
@@ -74,28 +87,65 @@ impl Transport {
             )
             .with_http_status(status));
         }
-        Ok(RawResponse { status, body, rate_limit_reset_ms, location })
+        // ureq treats an early close as the end of the body; a body shorter
+        // than announced is a broken connection, not a response.
+        if let Some(expected) = declared_length {
+            if (body.len() as u64) < expected {
+                return Err(Error::new(
+                    Status::Transport,
+                    format!(
+                        "the connection closed after {} of {expected} announced body bytes",
+                        body.len()
+                    ),
+                )
+                .with_http_status(status));
+            }
+        }
+        Ok(RawResponse {
+            status,
+            body,
+            rate_limit_reset_ms,
+            location,
+        })
     }
 }
 
 fn invalid_proxy() -> Error {
-    Error::new(Status::InvalidUrl, "the proxy URL must look like http://[user:password@]host:port")
+    Error::new(
+        Status::InvalidUrl,
+        "the proxy URL must look like http://[user:password@]host:port",
+    )
 }
 
 /// The proxy for requests to `base_url`, following curl's conventions:
 /// `https_proxy`/`HTTPS_PROXY` for https, `http_proxy` (lower case only, as
 /// upper case is attacker-settable in CGI) for http, then `all_proxy`;
 /// `no_proxy` lists hosts (or `.domain` suffixes, or `*`) to reach directly.
-pub(crate) fn choose_proxy(setting: &ProxySetting, base_url: &str, env: impl Fn(&str) -> Option<String>) -> Result<Option<String>> {
+pub(crate) fn choose_proxy(
+    setting: &ProxySetting,
+    base_url: &str,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<String>> {
     let from_env = match setting {
         ProxySetting::None => return Ok(None),
         ProxySetting::Url(u) => return validate_proxy(u).map(Some),
         ProxySetting::FromEnvironment => true,
     };
     debug_assert!(from_env);
-    let url = Url::parse(base_url).map_err(|_| Error::new(Status::InvalidUrl, "invalid base URL"))?;
-    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-    let first = |names: &[&str]| names.iter().filter_map(|n| env(n)).find(|v| !v.trim().is_empty());
+    let url =
+        Url::parse(base_url).map_err(|_| Error::new(Status::InvalidUrl, "invalid base URL"))?;
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let first = |names: &[&str]| {
+        names
+            .iter()
+            .filter_map(|n| env(n))
+            .find(|v| !v.trim().is_empty())
+    };
     let candidate = match url.scheme() {
         "https" => first(&["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]),
         _ => first(&["http_proxy", "all_proxy", "ALL_PROXY"]),
@@ -113,15 +163,22 @@ pub(crate) fn choose_proxy(setting: &ProxySetting, base_url: &str, env: impl Fn(
 }
 
 fn no_proxy_matches(list: &str, host: &str) -> bool {
-    list.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()).any(|entry| {
-        let entry = entry.trim_start_matches('*').trim_start_matches('.');
-        entry.is_empty() || host == entry || host.ends_with(&format!(".{entry}"))
-    })
+    list.split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            let entry = entry.trim_start_matches('*').trim_start_matches('.');
+            entry.is_empty() || host == entry || host.ends_with(&format!(".{entry}"))
+        })
 }
 
 fn validate_proxy(u: &str) -> Result<String> {
     // A scheme-less "host:port" is common in the environment.
-    let full = if u.contains("://") { u.to_owned() } else { format!("http://{u}") };
+    let full = if u.contains("://") {
+        u.to_owned()
+    } else {
+        format!("http://{u}")
+    };
     let url = Url::parse(&full).map_err(|_| invalid_proxy())?;
     if url.scheme() != "http" || url.host_str().is_none() {
         return Err(invalid_proxy());
@@ -141,16 +198,30 @@ fn tls_config(options: &Options) -> Result<Arc<rustls::ClientConfig>> {
     }
     if let Some(path) = &options.ca_bundle {
         let shown = path.display();
-        let file = File::open(path)
-            .map_err(|e| Error::new(Status::Io, format!("cannot open the CA bundle {shown}: {e}")))?;
-        let certs = rustls_pemfile::certs(&mut BufReader::new(file))
-            .map_err(|e| Error::new(Status::Io, format!("cannot read the CA bundle {shown}: {e}")))?;
+        let file = File::open(path).map_err(|e| {
+            Error::new(
+                Status::Io,
+                format!("cannot open the CA bundle {shown}: {e}"),
+            )
+        })?;
+        let certs = rustls_pemfile::certs(&mut BufReader::new(file)).map_err(|e| {
+            Error::new(
+                Status::Io,
+                format!("cannot read the CA bundle {shown}: {e}"),
+            )
+        })?;
         if certs.is_empty() {
-            return Err(Error::new(Status::Io, format!("the CA bundle {shown} holds no PEM certificate")));
+            return Err(Error::new(
+                Status::Io,
+                format!("the CA bundle {shown} holds no PEM certificate"),
+            ));
         }
         for der in certs {
             roots.add(&rustls::Certificate(der)).map_err(|e| {
-                Error::new(Status::Io, format!("the CA bundle {shown} holds an invalid certificate: {e}"))
+                Error::new(
+                    Status::Io,
+                    format!("the CA bundle {shown} holds an invalid certificate: {e}"),
+                )
             })?;
         }
     }
@@ -174,16 +245,18 @@ fn map_transport_error(t: &ureq::Transport) -> Error {
             return timeout_error("waiting for the server");
         }
     }
-    let what = match t.kind() {
-        K::Dns => "the host name could not be resolved",
-        K::ConnectionFailed => "the connection could not be opened",
-        // The proxy URL may carry a password: say nothing more about it.
-        K::ProxyConnect | K::ProxyUnauthorized | K::InvalidProxyUrl => {
-            return Error::new(Status::Transport, "the proxy refused or failed the connection; check the proxy option or HTTPS_PROXY")
-        }
-        K::BadStatus | K::BadHeader => "the server's answer is not valid HTTP",
-        _ => "the connection failed",
-    };
+    let what =
+        match t.kind() {
+            K::Dns => "the host name could not be resolved",
+            K::ConnectionFailed => "the connection could not be opened",
+            // The proxy URL may carry a password: say nothing more about it.
+            K::ProxyConnect | K::ProxyUnauthorized | K::InvalidProxyUrl => return Error::new(
+                Status::Transport,
+                "the proxy refused or failed the connection; check the proxy option or HTTPS_PROXY",
+            ),
+            K::BadStatus | K::BadHeader => "the server's answer is not valid HTTP",
+            _ => "the connection failed",
+        };
     let status = match t.kind() {
         K::BadStatus | K::BadHeader => Status::MalformedResponse,
         _ => Status::Transport,
@@ -198,7 +271,10 @@ fn map_io_error(e: &io::Error, during: &str) -> Error {
     if let Some(tls) = tls_inside_io(e) {
         return Error::new(Status::Tls, format!("TLS failed while {during} ({tls})"));
     }
-    Error::new(Status::Transport, format!("the connection broke while {during}: {e}"))
+    Error::new(
+        Status::Transport,
+        format!("the connection broke while {during}: {e}"),
+    )
 }
 
 fn timeout_error(during: &str) -> Error {
@@ -209,7 +285,10 @@ fn timeout_error(during: &str) -> Error {
 }
 
 fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
 }
 
 fn find_io_error(t: &ureq::Transport) -> Option<&io::Error> {
@@ -224,7 +303,8 @@ fn find_io_error(t: &ureq::Transport) -> Option<&io::Error> {
 }
 
 fn tls_inside_io(e: &io::Error) -> Option<&rustls::Error> {
-    e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
 }
 
 fn find_tls_error(t: &ureq::Transport) -> Option<&rustls::Error> {
@@ -248,28 +328,73 @@ mod tests {
     use super::*;
 
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| (*v).to_owned())
+        move |n| {
+            vars.iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
     fn proxy_from_environment_follows_curl() {
         let fe = ProxySetting::FromEnvironment;
-        let vars = [("HTTPS_PROXY", "proxy.corp:3128"), ("NO_PROXY", "localhost,.internal.example")];
-        assert_eq!(choose_proxy(&fe, "https://eu-api.mimecast.com", env(&vars)).unwrap().as_deref(), Some("http://proxy.corp:3128"));
-        assert_eq!(choose_proxy(&fe, "https://localhost:1", env(&vars)).unwrap(), None);
-        assert_eq!(choose_proxy(&fe, "https://a.internal.example", env(&vars)).unwrap(), None);
+        let vars = [
+            ("HTTPS_PROXY", "proxy.corp:3128"),
+            ("NO_PROXY", "localhost,.internal.example"),
+        ];
+        assert_eq!(
+            choose_proxy(&fe, "https://eu-api.mimecast.com", env(&vars))
+                .unwrap()
+                .as_deref(),
+            Some("http://proxy.corp:3128")
+        );
+        assert_eq!(
+            choose_proxy(&fe, "https://localhost:1", env(&vars)).unwrap(),
+            None
+        );
+        assert_eq!(
+            choose_proxy(&fe, "https://a.internal.example", env(&vars)).unwrap(),
+            None
+        );
         // Upper-case HTTP_PROXY is ignored for http (httpoxy).
-        assert_eq!(choose_proxy(&fe, "http://127.0.0.1:1", env(&[("HTTP_PROXY", "http://p:1")])).unwrap(), None);
-        assert_eq!(choose_proxy(&fe, "https://x.example", env(&[("NO_PROXY", "*"), ("https_proxy", "http://p:1")])).unwrap(), None);
-        assert_eq!(choose_proxy(&fe, "https://x.example", env(&[])).unwrap(), None);
+        assert_eq!(
+            choose_proxy(
+                &fe,
+                "http://127.0.0.1:1",
+                env(&[("HTTP_PROXY", "http://p:1")])
+            )
+            .unwrap(),
+            None
+        );
+        assert_eq!(
+            choose_proxy(
+                &fe,
+                "https://x.example",
+                env(&[("NO_PROXY", "*"), ("https_proxy", "http://p:1")])
+            )
+            .unwrap(),
+            None
+        );
+        assert_eq!(
+            choose_proxy(&fe, "https://x.example", env(&[])).unwrap(),
+            None
+        );
     }
 
     #[test]
     fn explicit_proxy_settings() {
         let none = env(&[("HTTPS_PROXY", "http://p:1")]);
-        assert_eq!(choose_proxy(&ProxySetting::None, "https://x.example", none).unwrap(), None);
+        assert_eq!(
+            choose_proxy(&ProxySetting::None, "https://x.example", none).unwrap(),
+            None
+        );
         let set = ProxySetting::Url("http://u:pw@p:8080".into());
-        assert_eq!(choose_proxy(&set, "https://x.example", env(&[])).unwrap().as_deref(), Some("http://u:pw@p:8080"));
+        assert_eq!(
+            choose_proxy(&set, "https://x.example", env(&[]))
+                .unwrap()
+                .as_deref(),
+            Some("http://u:pw@p:8080")
+        );
         let bad = ProxySetting::Url("socks5://p:1".into());
         let e = choose_proxy(&bad, "https://x.example", env(&[])).unwrap_err();
         assert_eq!(e.status(), Status::InvalidUrl);

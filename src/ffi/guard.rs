@@ -45,7 +45,10 @@ fn set_last_error(e: &Error) {
     let last = LastError {
         status: e.status(),
         http_status: e.http_status().map(i32::from).unwrap_or(0),
-        retry_after_ms: e.retry_after_ms().map(|ms| ms.min(i64::MAX as u64) as i64).unwrap_or(-1),
+        retry_after_ms: e
+            .retry_after_ms()
+            .map(|ms| ms.min(i64::MAX as u64) as i64)
+            .unwrap_or(-1),
         message: to_cstring(e.message()),
         code: to_cstring(e.api_code().unwrap_or("")),
         api_message: to_cstring(e.api_message().unwrap_or("")),
@@ -74,7 +77,11 @@ pub(crate) fn last_retry_after_ms() -> i64 {
 pub(crate) fn last_string(pick: for<'a> fn(&LastErrorStrings<'a>) -> &'a CString) -> *const c_char {
     LAST_ERROR.with(|cell| {
         let last = cell.borrow();
-        let strings = LastErrorStrings { message: &last.message, code: &last.code, api_message: &last.api_message };
+        let strings = LastErrorStrings {
+            message: &last.message,
+            code: &last.code,
+            api_message: &last.api_message,
+        };
         pick(&strings).as_ptr()
     })
 }
@@ -99,7 +106,10 @@ where
     let error = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return Status::Ok,
         Ok(Err(e)) => e,
-        Err(_) => Error::new(Status::Internal, "internal error in libmimecast (a caught panic); please report it"),
+        Err(_) => Error::new(
+            Status::Internal,
+            "internal error in libmimecast (a caught panic); please report it",
+        ),
     };
     set_last_error(&error);
     error.status()
@@ -141,13 +151,16 @@ pub(crate) unsafe fn opt_str_arg<'a>(name: &str, ptr: *const c_char) -> Result<O
 /// # Safety
 /// `ptr` is NULL or a live handle of this type.
 pub(crate) unsafe fn handle_ref<'a, T>(name: &str, ptr: *const T) -> Result<&'a T> {
-    ptr.as_ref().ok_or_else(|| Error::invalid_argument(format!("{name} is NULL")))
+    ptr.as_ref()
+        .ok_or_else(|| Error::invalid_argument(format!("{name} is NULL")))
 }
 
 /// Checks an output argument before any work is done.
 pub(crate) fn out_arg<T>(name: &str, ptr: *mut T) -> Result<()> {
     if ptr.is_null() {
-        return Err(Error::invalid_argument(format!("the output argument {name} is NULL")));
+        return Err(Error::invalid_argument(format!(
+            "the output argument {name} is NULL"
+        )));
     }
     Ok(())
 }
@@ -157,11 +170,12 @@ pub(crate) fn out_arg<T>(name: &str, ptr: *mut T) -> Result<()> {
 /// # Safety
 /// `ptr` is NULL or a live handle of this type, not used by another thread.
 pub(crate) unsafe fn handle_mut<'a, T>(name: &str, ptr: *mut T) -> Result<&'a mut T> {
-    ptr.as_mut().ok_or_else(|| Error::invalid_argument(format!("{name} is NULL")))
+    ptr.as_mut()
+        .ok_or_else(|| Error::invalid_argument(format!("{name} is NULL")))
 }
 
 thread_local! {
-    static LAST_RETRIES: std::cell::Cell<u32> = std::cell::Cell::new(0);
+    static LAST_RETRIES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Records how many retries the last request call on this thread needed.

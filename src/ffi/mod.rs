@@ -23,7 +23,10 @@ use crate::options::{Options, ProxySetting};
 
 pub use crate::error::mc_status;
 pub use crate::options::mc_log_level;
-use guard::{counting_retries, guard, guard_void, handle_mut, handle_ref, opt_str_arg, out_arg, str_arg, to_cstring};
+use guard::{
+    counting_retries, guard, guard_void, handle_mut, handle_ref, opt_str_arg, out_arg, str_arg,
+    to_cstring,
+};
 pub use objects::{mc_account, mc_signed_headers};
 use objects::{AccountBox, SignedHeadersBox};
 
@@ -164,7 +167,9 @@ pub unsafe extern "C" fn mc_free(string: *mut c_char) {
 /// responses up to 64 MiB. Free with mc_options_free(). Never NULL.
 #[no_mangle]
 pub extern "C" fn mc_options_new() -> *mut mc_options {
-    Box::into_raw(Box::new(mc_options { inner: Options::default() }))
+    Box::into_raw(Box::new(mc_options {
+        inner: Options::default(),
+    }))
 }
 
 /// Frees options. NULL is ignored.
@@ -177,7 +182,9 @@ pub unsafe extern "C" fn mc_options_free(options: *mut mc_options) {
 
 fn duration_ms(name: &str, ms: u32) -> Result<Duration, Error> {
     if ms == 0 {
-        return Err(Error::invalid_argument(format!("the {name} must be at least 1 ms")));
+        return Err(Error::invalid_argument(format!(
+            "the {name} must be at least 1 ms"
+        )));
     }
     Ok(Duration::from_millis(u64::from(ms)))
 }
@@ -186,7 +193,10 @@ fn duration_ms(name: &str, ms: u32) -> Result<Duration, Error> {
 /// milliseconds (> 0).
 #[no_mangle]
 #[must_use]
-pub unsafe extern "C" fn mc_options_set_connect_timeout_ms(options: *mut mc_options, ms: u32) -> mc_status {
+pub unsafe extern "C" fn mc_options_set_connect_timeout_ms(
+    options: *mut mc_options,
+    ms: u32,
+) -> mc_status {
     guard(|| {
         let options = handle_mut("options", options)?;
         options.inner.connect_timeout = duration_ms("connect timeout", ms)?;
@@ -211,7 +221,10 @@ pub unsafe extern "C" fn mc_options_set_timeout_ms(options: *mut mc_options, ms:
 /// trusted internal gateways.
 #[no_mangle]
 #[must_use]
-pub unsafe extern "C" fn mc_options_set_allow_insecure_http(options: *mut mc_options, allow: bool) -> mc_status {
+pub unsafe extern "C" fn mc_options_set_allow_insecure_http(
+    options: *mut mc_options,
+    allow: bool,
+) -> mc_status {
     guard(|| {
         handle_mut("options", options)?.inner.allow_insecure_http = allow;
         Ok(())
@@ -225,7 +238,10 @@ pub unsafe extern "C" fn mc_options_set_allow_insecure_http(options: *mut mc_opt
 /// verification itself cannot be turned off.
 #[no_mangle]
 #[must_use]
-pub unsafe extern "C" fn mc_options_set_ca_bundle(options: *mut mc_options, path: *const c_char) -> mc_status {
+pub unsafe extern "C" fn mc_options_set_ca_bundle(
+    options: *mut mc_options,
+    path: *const c_char,
+) -> mc_status {
     guard(|| {
         let options = handle_mut("options", options)?;
         let path = opt_str_arg("path", path)?;
@@ -241,11 +257,16 @@ pub unsafe extern "C" fn mc_options_set_ca_bundle(options: *mut mc_options, path
 /// gives MC_STATUS_RESPONSE_TOO_LARGE.
 #[no_mangle]
 #[must_use]
-pub unsafe extern "C" fn mc_options_set_max_response_bytes(options: *mut mc_options, bytes: u64) -> mc_status {
+pub unsafe extern "C" fn mc_options_set_max_response_bytes(
+    options: *mut mc_options,
+    bytes: u64,
+) -> mc_status {
     guard(|| {
         let options = handle_mut("options", options)?;
         if bytes == 0 {
-            return Err(Error::invalid_argument("the maximum response size must be at least 1 byte"));
+            return Err(Error::invalid_argument(
+                "the maximum response size must be at least 1 byte",
+            ));
         }
         options.inner.max_response_bytes = bytes;
         Ok(())
@@ -260,7 +281,11 @@ pub unsafe extern "C" fn mc_options_set_max_response_bytes(options: *mut mc_opti
 /// tells how many retries a call needed.
 #[no_mangle]
 #[must_use]
-pub unsafe extern "C" fn mc_options_set_retry(options: *mut mc_options, max_retries: u32, max_total_ms: u32) -> mc_status {
+pub unsafe extern "C" fn mc_options_set_retry(
+    options: *mut mc_options,
+    max_retries: u32,
+    max_total_ms: u32,
+) -> mc_status {
     guard(|| {
         let options = handle_mut("options", options)?;
         options.inner.retry.max_retries = max_retries;
@@ -276,7 +301,10 @@ pub unsafe extern "C" fn mc_options_set_retry(options: *mut mc_options, max_retr
 /// HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().
 #[no_mangle]
 #[must_use]
-pub unsafe extern "C" fn mc_options_set_proxy(options: *mut mc_options, proxy_url: *const c_char) -> mc_status {
+pub unsafe extern "C" fn mc_options_set_proxy(
+    options: *mut mc_options,
+    proxy_url: *const c_char,
+) -> mc_status {
     guard(|| {
         let options = handle_mut("options", options)?;
         options.inner.proxy = match opt_str_arg("proxy_url", proxy_url)? {
@@ -292,7 +320,9 @@ pub unsafe extern "C" fn mc_options_set_proxy(options: *mut mc_options, proxy_ur
 /// duration of the call. Called on the thread making the request, possibly
 /// on several threads at once: it must be thread-safe and must not call back
 /// into the library with the same client.
-pub type mc_log_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, level: mc_log_level, message: *const c_char)>;
+pub type mc_log_callback = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, level: mc_log_level, message: *const c_char),
+>;
 
 struct CallbackLogger {
     callback: unsafe extern "C" fn(*mut c_void, mc_log_level, *const c_char),
@@ -329,11 +359,17 @@ pub unsafe extern "C" fn mc_options_set_log_callback(
         let options = handle_mut("options", options)?;
         let level_value = max_level as u32;
         if !(1..=4).contains(&level_value) {
-            return Err(Error::invalid_argument("max_level must be between MC_LOG_LEVEL_ERROR and MC_LOG_LEVEL_DEBUG"));
+            return Err(Error::invalid_argument(
+                "max_level must be between MC_LOG_LEVEL_ERROR and MC_LOG_LEVEL_DEBUG",
+            ));
         }
         options.inner.logger = callback.map(|callback| {
-            let sink = CallbackLogger { callback, user_data };
-            let logger: crate::options::Logger = Arc::new(move |level, line: &str| sink.call(level, line));
+            let sink = CallbackLogger {
+                callback,
+                user_data,
+            };
+            let logger: crate::options::Logger =
+                Arc::new(move |level, line: &str| sink.call(level, line));
             (logger, max_level)
         });
         Ok(())
@@ -382,7 +418,10 @@ pub unsafe extern "C" fn mc_client_new(
 }
 
 unsafe fn options_or_default(options: *const mc_options) -> Options {
-    options.as_ref().map(|o| o.inner.clone()).unwrap_or_default()
+    options
+        .as_ref()
+        .map(|o| o.inner.clone())
+        .unwrap_or_default()
 }
 
 /// Creates an API 2.0 client (OAuth 2.0 client credentials).
@@ -410,7 +449,12 @@ pub unsafe extern "C" fn mc_client_new_oauth(
         let client_id = str_arg("client_id", client_id)?;
         let client_secret = str_arg("client_secret", client_secret)?;
         let base_url = opt_str_arg("base_url", base_url)?;
-        let client = Client::new_api2(base_url, client_id, client_secret, &options_or_default(options))?;
+        let client = Client::new_api2(
+            base_url,
+            client_id,
+            client_secret,
+            &options_or_default(options),
+        )?;
         *out = Box::into_raw(Box::new(mc_client { inner: client }));
         Ok(())
     })
@@ -424,7 +468,10 @@ pub unsafe extern "C" fn mc_client_new_oauth(
 /// MC_STATUS_INVALID_ARGUMENT with a message naming it.
 #[no_mangle]
 #[must_use]
-pub unsafe extern "C" fn mc_client_new_from_env(options: *const mc_options, out: *mut *mut mc_client) -> mc_status {
+pub unsafe extern "C" fn mc_client_new_from_env(
+    options: *const mc_options,
+    out: *mut *mut mc_client,
+) -> mc_status {
     guard(|| {
         out_arg("out", out)?;
         let client = Client::from_env(&options_or_default(options))?;
@@ -451,7 +498,9 @@ pub unsafe extern "C" fn mc_client_new_from_postman(
         out_arg("out", out)?;
         let path = str_arg("path", path)?;
         if path.is_empty() {
-            return Err(Error::invalid_argument("the Postman environment path is empty"));
+            return Err(Error::invalid_argument(
+                "the Postman environment path is empty",
+            ));
         }
         let client = Client::from_postman_file(Path::new(path), &options_or_default(options))?;
         *out = Box::into_raw(Box::new(mc_client { inner: client }));
@@ -515,7 +564,10 @@ pub unsafe extern "C" fn mc_signed_headers_free(headers: *mut mc_signed_headers)
 /// Blocks for at most the configured timeout. Thread-safe.
 #[no_mangle]
 #[must_use]
-pub unsafe extern "C" fn mc_get_account(client: *const mc_client, out: *mut *mut mc_account) -> mc_status {
+pub unsafe extern "C" fn mc_get_account(
+    client: *const mc_client,
+    out: *mut *mut mc_account,
+) -> mc_status {
     guard(|| {
         out_arg("out", out)?;
         let client = handle_ref("client", client)?;
@@ -566,7 +618,10 @@ pub unsafe extern "C" fn mc_request_page(
         let path = str_arg("path", path)?;
         let body = opt_str_arg("json_body", json_body)?;
         let token = opt_str_arg("page_token", page_token)?;
-        let response = counting_retries(client.inner.request_page(path, body, page_size, token), |r| r.retries)?;
+        let response = counting_retries(
+            client.inner.request_page(path, body, page_size, token),
+            |r| r.retries,
+        )?;
         *next_page_token = match response.next_page_token() {
             Some(t) => to_cstring(t).into_raw(),
             None => std::ptr::null_mut(),

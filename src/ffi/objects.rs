@@ -39,7 +39,12 @@ pub(crate) struct SignedHeadersBox {
 
 impl SignedHeadersBox {
     pub(crate) fn new(h: &SignedHeaders) -> Box<SignedHeadersBox> {
-        let storage = [to_cstring(&h.authorization), to_cstring(&h.date), to_cstring(&h.request_id), to_cstring(&h.app_id)];
+        let storage = [
+            to_cstring(&h.authorization),
+            to_cstring(&h.date),
+            to_cstring(&h.request_id),
+            to_cstring(&h.app_id),
+        ];
         let public = mc_signed_headers {
             authorization: storage[0].as_ptr(),
             date: storage[1].as_ptr(),
@@ -121,7 +126,10 @@ impl AccountBox {
                 None => Ok(ptr::null()),
                 Some(s) => {
                     let c = CString::new(s).map_err(|_| {
-                        Error::new(Status::MalformedResponse, "an account field contains a NUL character")
+                        Error::new(
+                            Status::MalformedResponse,
+                            "an account field contains a NUL character",
+                        )
                     })?;
                     let p = c.as_ptr();
                     strings.push(c);
@@ -158,8 +166,16 @@ impl AccountBox {
         for p in &a.packages {
             packages.push(keep(Some(p))?);
         }
-        public.packages = if packages.is_empty() { ptr::null() } else { packages.as_ptr() };
+        public.packages = if packages.is_empty() {
+            ptr::null()
+        } else {
+            packages.as_ptr()
+        };
         public.packages_len = packages.len();
-        Ok(Box::new(AccountBox { public, strings, packages }))
+        Ok(Box::new(AccountBox {
+            public,
+            strings,
+            packages,
+        }))
     }
 }

@@ -1,0 +1,469 @@
+//! The Rust API against the independent emulator: real HTTP over real
+//! sockets, signatures checked by the emulator's own implementation.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+use mimecast::{Api1Keys, Client, LogLevel, Options, ProxySetting, Status};
+use serde_json::json;
+
+fn keys() -> Api1Keys<'static> {
+    Api1Keys {
+        app_id: APP_ID,
+        app_key: APP_KEY,
+        access_key: ACCESS_KEY,
+        secret_key: SECRET_KEY,
+    }
+}
+
+fn quick() -> Options {
+    Options {
+        proxy: ProxySetting::None,
+        ..Options::default()
+    }
+}
+
+fn api1(emu: &Emulator, options: &Options) -> Client {
+    Client::new_api1(&emu.base_url, keys(), options).unwrap()
+}
+
+fn no_retry() -> Options {
+    let mut o = quick();
+    o.retry.max_retries = 0;
+    o
+}
+
+#[test]
+fn get_account_reads_every_field() {
+    let emu = Emulator::start(&[]);
+    let a = api1(&emu, &quick()).get_account().unwrap();
+    assert_eq!(a.account_name.as_deref(), Some("Exämple Corp Ltd"));
+    assert!(a.account_code.is_some() && a.mimecast_id.is_some() && a.admin_email.is_some());
+    assert!(a.user_count.unwrap() > 0 && a.max_retention.unwrap() > 0);
+    assert!(!a.packages.is_empty());
+    assert!(a.raw_json.contains("\"meta\""));
+    assert_eq!(a.retries, 0);
+}
+
+#[test]
+fn generic_request_sends_the_body_and_signs_non_ascii_paths() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &quick());
+    let r = c
+        .request(
+            "/api/directory/find-groups",
+            Some(r#"{"data":[{"query":"sales"}]}"#),
+        )
+        .unwrap();
+    assert_eq!(r.data()[0]["path"], "/api/directory/find-groups");
+    assert_eq!(r.data()[0]["echo"], json!([{"query": "sales"}]));
+    // The emulator checks the signature of the percent-encoded path it receives.
+    c.request("/api/tëst/ünïcode", None).unwrap();
+}
+
+#[test]
+fn connections_are_reused() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &quick());
+    for _ in 0..5 {
+        c.get_account().unwrap();
+    }
+    let s = emu.stats();
+    assert_eq!(s["requests"], 5);
+    assert_eq!(s["connections"], 1, "{s}");
+}
+
+#[test]
+fn wrong_keys_are_unauthorized_with_mimecast_code() {
+    let emu = Emulator::start(&[]);
+    let k = Api1Keys {
+        app_key: "wrong-app-key",
+        ..keys()
+    };
+    let e = Client::new_api1(&emu.base_url, k, &no_retry())
+        .unwrap()
+        .get_account()
+        .unwrap_err();
+    assert_eq!(e.status(), Status::Unauthorized);
+    assert_eq!(e.http_status(), Some(401));
+    assert_eq!(e.api_code(), Some("err_xdk_invalid_signature"));
+    assert!(!e.message().contains(SECRET_KEY) && !e.message().contains(ACCESS_KEY));
+}
+
+#[test]
+fn each_fault_maps_to_its_status() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &no_retry());
+    let cases = [
+        (
+            json!({"fault": "unauthorized"}),
+            Status::Unauthorized,
+            Some(401),
+        ),
+        (
+            json!({"fault": "forbidden"}),
+            Status::Unauthorized,
+            Some(403),
+        ),
+        (
+            json!({"fault": "binding_expired"}),
+            Status::BindingExpired,
+            Some(418),
+        ),
+        (
+            json!({"fault": "rate_limited", "reset_ms": 1234}),
+            Status::RateLimited,
+            Some(429),
+        ),
+        (
+            json!({"fault": "server_error"}),
+            Status::HttpError,
+            Some(500),
+        ),
+        (
+            json!({"fault": "api_fail", "code": "err_validation_blank"}),
+            Status::ApiFailure,
+            Some(200),
+        ),
+        (
+            json!({"fault": "malformed"}),
+            Status::MalformedResponse,
+            Some(200),
+        ),
+        (
+            json!({"fault": "wrong_content_type"}),
+            Status::MalformedResponse,
+            Some(200),
+        ),
+        (json!({"fault": "html"}), Status::HttpError, Some(502)),
+        (json!({"fault": "drop"}), Status::Transport, None),
+        (json!({"fault": "truncated"}), Status::Transport, None),
+        (json!({"fault": "reset"}), Status::Transport, None),
+        (json!({"fault": "redirect"}), Status::HttpError, Some(302)),
+    ];
+    for (fault, status, http) in cases {
+        emu.fault(fault.clone());
+        let e = c.get_account().unwrap_err();
+        assert_eq!(e.status(), status, "{fault}: {e:?}");
+        if http.is_some() {
+            assert_eq!(e.http_status(), http, "{fault}");
+        }
+        assert!(!e.message().is_empty());
+        assert!(!e.message().contains(SECRET_KEY) && !e.message().contains(ACCESS_KEY));
+        // The client stays usable after every fault.
+        c.get_account().unwrap();
+    }
+    let s = emu.stats();
+    assert_eq!(
+        s["redirect_target_hits"], 0,
+        "a redirect must not be followed: {s}"
+    );
+}
+
+#[test]
+fn fault_details_are_exposed() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &no_retry());
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 1234}));
+    let e = c.get_account().unwrap_err();
+    assert_eq!(
+        e.retry_after_ms(),
+        Some(1234),
+        "X-RateLimit-Reset, not Retry-After"
+    );
+    emu.fault(json!({"fault": "binding_expired"}));
+    assert_eq!(
+        c.get_account().unwrap_err().api_code(),
+        Some("err_xdk_binding_expired")
+    );
+    emu.fault(json!({"fault": "api_fail", "code": "err_audit_log_incorrect_region", "message": "wrong region"}));
+    let e = c.get_account().unwrap_err();
+    assert_eq!(
+        (e.api_code(), e.api_message()),
+        (Some("err_audit_log_incorrect_region"), Some("wrong region"))
+    );
+}
+
+#[test]
+fn slow_and_trickling_servers_time_out() {
+    let emu = Emulator::start(&[]);
+    let o = Options {
+        timeout: Duration::from_millis(800),
+        ..no_retry()
+    };
+    let c = api1(&emu, &o);
+    for fault in [
+        json!({"fault": "slow", "delay_s": 5}),
+        json!({"fault": "trickle", "interval_s": 0.2, "duration_s": 5}),
+    ] {
+        emu.fault(fault.clone());
+        let t = Instant::now();
+        let e = c.get_account().unwrap_err();
+        assert_eq!(e.status(), Status::Timeout, "{fault}: {e:?}");
+        assert!(
+            t.elapsed() < Duration::from_secs(4),
+            "bounded wait for {fault}"
+        );
+    }
+}
+
+#[test]
+fn oversized_bodies_are_refused() {
+    let emu = Emulator::start(&[]);
+    let o = Options {
+        max_response_bytes: 1 << 20,
+        ..no_retry()
+    };
+    emu.fault(json!({"fault": "huge"}));
+    assert_eq!(
+        api1(&emu, &o).get_account().unwrap_err().status(),
+        Status::ResponseTooLarge
+    );
+}
+
+#[test]
+fn retries_wait_for_the_rate_limit_reset() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &quick());
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 400}));
+    let t = Instant::now();
+    let a = c.get_account().unwrap();
+    assert!(
+        t.elapsed() >= Duration::from_millis(400),
+        "waited {:?}",
+        t.elapsed()
+    );
+    assert_eq!(a.retries, 1);
+    emu.fault(json!({"fault": "server_error", "times": 2}));
+    assert_eq!(c.request("/api/x", None).unwrap().retries, 2);
+    emu.fault(json!({"fault": "drop"}));
+    assert_eq!(c.request("/api/x", None).unwrap().retries, 1);
+    // Permanent failures are not retried.
+    emu.fault(json!({"fault": "binding_expired"}));
+    assert_eq!(c.get_account().unwrap_err().retries(), 0);
+}
+
+#[test]
+fn retry_budget_and_limit_are_honoured() {
+    let emu = Emulator::start(&[]);
+    let mut o = quick();
+    o.retry.max_retries = 2;
+    emu.fault(json!({"fault": "server_error", "times": 3}));
+    let e = api1(&emu, &o).get_account().unwrap_err();
+    assert_eq!((e.status(), e.retries()), (Status::HttpError, 2));
+    let mut o = quick();
+    o.retry.budget = Duration::from_millis(100);
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 5000}));
+    let t = Instant::now();
+    let e = api1(&emu, &o).get_account().unwrap_err();
+    assert_eq!((e.status(), e.retries()), (Status::RateLimited, 0));
+    assert!(t.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn tls_needs_a_trusted_ca() {
+    let emu = Emulator::start(&["--tls"]);
+    let e = Client::new_api1(&emu.base_url, keys(), &no_retry())
+        .unwrap()
+        .get_account()
+        .unwrap_err();
+    assert_eq!(e.status(), Status::Tls, "{e:?}");
+    let o = Options {
+        ca_bundle: Some(repo().join("tests/tls/ca.pem")),
+        ..no_retry()
+    };
+    let a = Client::new_api1(&emu.base_url, keys(), &o)
+        .unwrap()
+        .get_account()
+        .unwrap();
+    assert_eq!(a.account_name.as_deref(), Some("Exämple Corp Ltd"));
+    let o = Options {
+        ca_bundle: Some(repo().join("tests/tls/missing.pem")),
+        ..no_retry()
+    };
+    assert_eq!(
+        Client::new_api1(&emu.base_url, keys(), &o)
+            .unwrap_err()
+            .status(),
+        Status::Io
+    );
+}
+
+#[test]
+fn oauth_token_is_cached_and_refreshed_once_when_refused() {
+    let emu = Emulator::start(&[]);
+    let c = Client::new_api2(Some(&emu.base_url), CLIENT_ID, CLIENT_SECRET, &quick()).unwrap();
+    for _ in 0..3 {
+        c.get_account().unwrap();
+    }
+    assert_eq!(emu.stats()["tokens_issued"], 1);
+    emu.fault(json!({"fault": "token_expired"}));
+    c.get_account().unwrap();
+    assert_eq!(emu.stats()["tokens_issued"], 2);
+    c.request("/api/x", None).unwrap();
+    assert_eq!(emu.stats()["tokens_issued"], 2);
+}
+
+#[test]
+fn oauth_refreshes_before_expiry_without_a_stampede() {
+    let emu = Emulator::start(&["--token-ttl", "2"]);
+    let c = Arc::new(
+        Client::new_api2(Some(&emu.base_url), CLIENT_ID, CLIENT_SECRET, &quick()).unwrap(),
+    );
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || c.get_account().unwrap())
+        })
+        .collect();
+    threads.into_iter().for_each(|t| {
+        t.join().unwrap();
+    });
+    assert_eq!(
+        emu.stats()["tokens_issued"],
+        1,
+        "one fetch for 8 concurrent first calls"
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    c.get_account().unwrap();
+    assert_eq!(
+        emu.stats()["tokens_issued"],
+        2,
+        "refreshed early, before the 2 s expiry"
+    );
+}
+
+#[test]
+fn oauth_errors_hide_the_secret() {
+    let emu = Emulator::start(&[]);
+    let c = Client::new_api2(
+        Some(&emu.base_url),
+        CLIENT_ID,
+        "wrong-secret-value",
+        &no_retry(),
+    )
+    .unwrap();
+    let e = c.get_account().unwrap_err();
+    assert_eq!(e.status(), Status::Unauthorized);
+    assert!(!e.message().contains("wrong-secret-value"));
+    assert!(!format!("{e:?}{c:?}").contains("wrong-secret-value"));
+}
+
+#[test]
+fn pagination_stops_exactly_at_the_last_page() {
+    let emu = Emulator::start(&["--page-items", "7"]);
+    let c = api1(&emu, &quick());
+    let mut token: Option<String> = None;
+    let mut ids = Vec::new();
+    let mut pages = 0;
+    loop {
+        let r = c
+            .request_page("/api/audit/get-audit-events", None, 3, token.as_deref())
+            .unwrap();
+        pages += 1;
+        ids.extend(r.data().iter().map(|i| i["id"].as_i64().unwrap()));
+        token = r.next_page_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(ids, (1..=7).collect::<Vec<_>>());
+    emu.fault(json!({"fault": "page_fail", "page": 2}));
+    let first = c
+        .request_page("/api/audit/get-audit-events", None, 3, None)
+        .unwrap();
+    let e = c
+        .request_page(
+            "/api/audit/get-audit-events",
+            None,
+            3,
+            first.next_page_token(),
+        )
+        .unwrap_err();
+    assert_eq!(e.status(), Status::ApiFailure);
+}
+
+#[test]
+fn explicit_proxy_is_used() {
+    let emu = Emulator::start(&["--proxy-port", "0"]);
+    let o = Options {
+        proxy: ProxySetting::Url(emu.proxy_url.clone().unwrap()),
+        ..quick()
+    };
+    api1(&emu, &o).get_account().unwrap();
+    let s = emu.stats();
+    let through = s["proxy_tunnels"].as_i64().unwrap() + s["proxy_requests"].as_i64().unwrap();
+    assert!(through >= 1, "{s}");
+    // A dead proxy is a transport error, not a silent direct connection.
+    let o = Options {
+        proxy: ProxySetting::Url("http://127.0.0.1:9".into()),
+        ..no_retry()
+    };
+    assert_eq!(
+        api1(&emu, &o).get_account().unwrap_err().status(),
+        Status::Transport
+    );
+}
+
+#[test]
+fn logs_describe_calls_without_secrets() {
+    let emu = Emulator::start(&[]);
+    let lines = Arc::new(Mutex::new(Vec::<(LogLevel, String)>::new()));
+    let sink = lines.clone();
+    let o = Options {
+        logger: Some((
+            Arc::new(move |l, m: &str| sink.lock().unwrap().push((l, m.to_owned()))),
+            LogLevel::Debug,
+        )),
+        ..quick()
+    };
+    let c = api1(&emu, &o);
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 50}));
+    c.get_account().unwrap();
+    let c2 = Client::new_api2(Some(&emu.base_url), CLIENT_ID, CLIENT_SECRET, &o).unwrap();
+    c2.get_account().unwrap();
+    let lines = lines.lock().unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|(l, m)| *l == LogLevel::Warn && m.contains("retry 1")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(_, m)| m.contains("/api/account/get-account -> HTTP 200")),
+        "{lines:?}"
+    );
+    for (_, m) in lines.iter() {
+        for secret in [SECRET_KEY, ACCESS_KEY, APP_KEY, CLIENT_SECRET] {
+            assert!(!m.contains(secret), "secret in log line {m}");
+        }
+        assert!(!m.contains("Bearer"), "token in log line {m}");
+    }
+}
+
+#[test]
+fn credentials_from_a_postman_export() {
+    let emu = Emulator::start(&[]);
+    let dir = std::env::temp_dir().join(format!("mc-it-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("Mimecast.postman_environment.json");
+    let env = json!({"id": "x", "name": "Mimecast Environment", "_postman_variable_scope": "environment", "values": [
+        {"key": "ApplicationID", "value": APP_ID, "type": "default", "enabled": true},
+        {"key": "ApplicationKey", "value": APP_KEY, "type": "secret", "enabled": true},
+        {"key": "AccessKey", "value": ACCESS_KEY, "type": "secret", "enabled": true},
+        {"key": "SecretKey", "value": SECRET_KEY, "type": "secret", "enabled": true},
+        {"key": "baseUrl", "value": emu.base_url, "type": "default", "enabled": true}]});
+    std::fs::write(&path, env.to_string()).unwrap();
+    let a = Client::from_postman_file(&path, &quick())
+        .unwrap()
+        .get_account()
+        .unwrap();
+    assert!(a.account_code.is_some());
+    std::fs::remove_dir_all(dir).unwrap();
+}
