@@ -1,0 +1,72 @@
+# libmimecast: build, demo, tests. `make help` lists the targets.
+SHELL := /bin/bash
+export PATH := $(HOME)/.dotnet/tools:$(PATH)
+
+.PHONY: help setup build demo test lint check-header test-rust test-emulator test-c test-c-valgrind test-c-asan \
+        test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
+
+help:
+	@echo "make setup    install build/test dependencies (Debian, offline crates)"
+	@echo "make build    build target/release/libmimecast.{so,a} and include/mimecast.h"
+	@echo "make demo     start the emulator and fetch the account through the library"
+	@echo "make test     run every test suite (what CI runs)"
+	@echo "make bench    run the benchmarks (not part of the tests)"
+
+setup:
+	bash scripts/setup.sh
+
+build:
+	cargo build --release
+
+demo:
+	bash scripts/demo.sh
+
+# Every suite; prints one summary line and fails if any suite failed.
+test:
+	bash scripts/test-all.sh
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+# The committed header must be what build.rs generates from the sources.
+check-header: build
+	git diff --exit-code -- include/mimecast.h || { echo "include/mimecast.h is stale: commit the regenerated header"; exit 1; }
+	bash tests/c/header_check.sh
+
+test-rust:
+	cargo test
+
+test-emulator:
+	python3 -m unittest tests/test_emulator.py
+	python3 tests/vectors/generate.py --check
+
+test-c: build
+	bash tests/c/run.sh
+
+test-c-valgrind: build
+	bash tests/c/run.sh --valgrind
+
+test-c-asan: build
+	bash tests/c/run.sh --asan
+
+test-python: build
+	python3 -m unittest discover -s bindings/python/tests -t bindings/python -v
+
+test-python-wheel: build
+	bash bindings/python/test-wheel.sh
+
+test-csharp: build
+	dotnet test bindings/csharp/Mimecast.Tests
+
+test-csharp-package: build
+	bash bindings/csharp/test-package.sh
+
+test-powershell: build
+	bash bindings/powershell/run-tests.sh
+
+bench: build
+	bash bench/run.sh
+
+clean:
+	cargo clean
