@@ -58,7 +58,10 @@ fn main() {
         && fs::read(&committed).ok().as_deref() != Some(&header[..])
     {
         if let Err(err) = fs::write(&committed, &header) {
-            println!("cargo:warning=could not update {}: {err}", committed.display());
+            println!(
+                "cargo:warning=could not update {}: {err}",
+                committed.display()
+            );
         }
     }
 }
