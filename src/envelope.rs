@@ -266,3 +266,77 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Random and truncated bytes thrown at response parsing: it must
+    //! always return a status, never panic.
+    use super::*;
+    use proptest::prelude::*;
+
+    const GOOD: &str = r#"{"meta":{"status":200,"pagination":{"next":"abc"}},"data":[{"accountName":"Exämple","userCount":20,"packages":["a"]}],"fail":[]}"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn random_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), status in 100u16..600) {
+            let raw = RawResponse { status, body, rate_limit_reset_ms: None, location: None };
+            let _ = interpret(raw);
+        }
+
+        #[test]
+        fn truncated_envelopes_are_malformed(cut in 0usize..GOOD.len()) {
+            let body = GOOD.as_bytes()[..cut].to_vec();
+            let r = interpret(RawResponse { status: 200, body, rate_limit_reset_ms: None, location: None });
+            prop_assert_eq!(r.unwrap_err().status(), Status::MalformedResponse);
+        }
+
+        #[test]
+        fn mutated_envelopes_never_panic(pos in 0usize..GOOD.len(), byte in any::<u8>()) {
+            let mut body = GOOD.as_bytes().to_vec();
+            body[pos] = byte;
+            if let Ok(r) = interpret(RawResponse { status: 200, body, rate_limit_reset_ms: None, location: None }) {
+                let _ = crate::account::Account::from_response(r);
+            }
+        }
+
+        #[test]
+        fn arbitrary_json_shapes_never_panic(v in arb_json()) {
+            let body = serde_json::to_vec(&v).unwrap();
+            if let Ok(r) = interpret(RawResponse { status: 200, body, rate_limit_reset_ms: None, location: None }) {
+                let _ = r.next_page_token();
+                let _ = crate::account::Account::from_response(r);
+            }
+        }
+    }
+
+    fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(serde_json::Value::from),
+            ".{0,8}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            let keys = prop_oneof![
+                Just("data".to_owned()),
+                Just("fail".to_owned()),
+                Just("meta".to_owned()),
+                Just("errors".to_owned()),
+                Just("code".to_owned()),
+                Just("pagination".to_owned()),
+                Just("next".to_owned()),
+                "[a-z]{1,5}"
+            ];
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map(keys, inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+}

@@ -386,3 +386,31 @@ mod tests {
         assert_eq!(a, b);
     }
 }
+
+#[cfg(test)]
+mod wipe_tests {
+    use super::*;
+    use std::mem::MaybeUninit;
+
+    #[test]
+    fn dropping_a_signer_wipes_the_keyed_hmac_state() {
+        let secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
+        let mut slot = MaybeUninit::new(Api1Signer::new("i", "k", "a", secret).unwrap());
+        let p = slot.as_mut_ptr();
+        // SAFETY: the slot is initialised; after drop_in_place its memory
+        // stays ours (MaybeUninit never drops), so reading the bytes is fine.
+        unsafe {
+            let mac = std::ptr::addr_of!((*p).mac) as *const u8;
+            let size = std::mem::size_of::<HmacSha1>();
+            let before = (0..size)
+                .filter(|&i| std::ptr::read_volatile(mac.add(i)) != 0)
+                .count();
+            assert!(before > 0, "keyed state present before drop");
+            std::ptr::drop_in_place(p);
+            let after = (0..size)
+                .filter(|&i| std::ptr::read_volatile(mac.add(i)) != 0)
+                .count();
+            assert_eq!(after, 0, "keyed HMAC state must be zero after drop");
+        }
+    }
+}
