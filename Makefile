@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
 .PHONY: help setup build demo test lint check-header test-rust test-emulator test-c test-c-valgrind test-c-asan \
-        test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
+        test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
 
 help:
 	@echo "make setup    install build/test dependencies (Debian, offline crates)"
@@ -40,6 +40,9 @@ test-rust:
 test-emulator:
 	python3 -m unittest tests/test_emulator.py
 	python3 tests/vectors/generate.py --check
+
+test-readme: build
+	bash scripts/check-readme.sh
 
 test-c: build
 	bash tests/c/run.sh

@@ -1,0 +1,82 @@
+"""Python binding of libmimecast, a client for the Mimecast email-security API.
+
+Quick start::
+
+    import mimecast
+
+    with mimecast.Client.from_env() as client:
+        account = client.get_account()
+        print(account.account_name)
+"""
+
+from __future__ import annotations
+
+from . import errors
+from ._ffi import LibraryNotFoundError
+from ._version import __version__
+from .client import Client
+from .errors import (
+    ApiFailureError,
+    AuthenticationError,
+    BindingExpiredError,
+    ClientClosedError,
+    HttpError,
+    InsecureUrlError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidCredentialsError,
+    InvalidUrlError,
+    MalformedResponseError,
+    MimecastError,
+    MimecastIOError,
+    MimecastTimeoutError,
+    RateLimitedError,
+    ResponseTooLargeError,
+    TlsError,
+    TransportError,
+    UnsupportedError,
+)
+from .models import Account
+
+__all__ = [
+    "__version__",
+    "Client",
+    "Account",
+    "errors",
+    "library_path",
+    "native_version",
+    "LibraryNotFoundError",
+    "MimecastError",
+    "InvalidArgumentError",
+    "InvalidCredentialsError",
+    "InvalidUrlError",
+    "InsecureUrlError",
+    "TransportError",
+    "TlsError",
+    "MimecastTimeoutError",
+    "AuthenticationError",
+    "BindingExpiredError",
+    "RateLimitedError",
+    "ApiFailureError",
+    "HttpError",
+    "MalformedResponseError",
+    "ResponseTooLargeError",
+    "InternalError",
+    "UnsupportedError",
+    "MimecastIOError",
+    "ClientClosedError",
+]
+
+
+def library_path() -> str:
+    """The file libmimecast was loaded from (loads it if needed)."""
+    from ._ffi import library_path as _library_path
+
+    return _library_path()
+
+
+def native_version() -> str:
+    """mc_version() of the loaded libmimecast."""
+    from ._ffi import load
+
+    return (load().mc_version() or b"").decode("utf-8")

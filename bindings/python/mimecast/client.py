@@ -1,0 +1,558 @@
+"""The Mimecast API client: a thin, safe wrapper over libmimecast."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import threading
+from contextlib import contextmanager
+from ctypes import POINTER, byref, c_void_p
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+
+from . import _ffi
+from ._ffi import LOG_CALLBACK, MCAccount, MCSignedHeaders, NativeLibrary, take_string
+from .errors import (
+    STATUS_CLASSES,
+    ClientClosedError,
+    InvalidArgumentError,
+    MalformedResponseError,
+    MimecastError,
+    RateLimitedError,
+)
+from .models import Account
+
+__all__ = ["Client", "JSONBody"]
+
+#: What ``request()`` / ``iter_pages()`` accept as ``data``.
+JSONBody = Union[None, Sequence[Any], Mapping[str, Any]]
+
+_LOGGER_NAME = "mimecast"
+_LOG_LEVELS = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG}
+_U32_MAX = 0xFFFFFFFF
+_U64_MAX = 0xFFFFFFFFFFFFFFFF
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def _text(value: Optional[bytes]) -> str:
+    return value.decode("utf-8", "replace") if value else ""
+
+
+def _raise_last_error(lib: NativeLibrary, status: int) -> None:
+    """Reads mc_last_error_* (same thread, right after the failed call) and
+    raises the exception class mapped to ``status``."""
+    message = _text(lib.mc_last_error_message())
+    code = _text(lib.mc_last_error_code())
+    api_message = _text(lib.mc_last_error_api_message())
+    http_status = int(lib.mc_last_error_http_status())
+    retry_after_ms = int(lib.mc_last_error_retry_after_ms())
+    status_name = _text(lib.mc_status_name(status & _U32_MAX))
+    cls = STATUS_CLASSES.get(status, MimecastError)
+    err = cls(
+        message or f"libmimecast call failed with {status_name}",
+        status=status,
+        status_name=status_name,
+        http_status=http_status,
+        code=code,
+        api_message=api_message,
+    )
+    if isinstance(err, RateLimitedError):
+        err.retry_after_ms = retry_after_ms if retry_after_ms >= 0 else None
+    raise err
+
+
+def _call(lib: NativeLibrary, func: Callable[..., int], *args: Any) -> None:
+    """Calls a fallible native function and raises on a non-OK status."""
+    status = func(*args)
+    if status != 0:
+        _raise_last_error(lib, status)
+
+
+def _enc(value: Optional[Union[str, os.PathLike]], name: str, *, path: bool = False) -> Optional[bytes]:
+    """Encodes a str argument as UTF-8 (None stays NULL). Never puts the
+    value in an error message: it may be a secret."""
+    if value is None:
+        return None
+    if path:
+        value = os.fspath(value)
+    if isinstance(value, bytes):
+        data = value
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogateescape" if path else "strict")
+    else:
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if b"\x00" in data:
+        raise InvalidArgumentError(f"{name} contains a NUL character", status=1,
+                                   status_name="MC_STATUS_INVALID_ARGUMENT")
+    return data
+
+
+def _seconds_to_ms(value: Optional[float], name: str) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds")
+    ms = math.ceil(value * 1000)
+    if not 0 < ms <= _U32_MAX:
+        raise InvalidArgumentError(f"{name} must be > 0 seconds (and fit in 32-bit milliseconds)",
+                                   status=1, status_name="MC_STATUS_INVALID_ARGUMENT")
+    return ms
+
+
+def _body_json(data: JSONBody) -> str:
+    """The request body for ``data`` (see Client.request)."""
+    if data is None:
+        body: Any = {"data": []}
+    elif isinstance(data, Mapping):
+        if "data" in data or "meta" in data:
+            body = dict(data)
+        else:
+            body = {"data": [dict(data)]}
+    elif isinstance(data, (str, bytes)):
+        raise TypeError("data must be a list of objects or a dict, not a string")
+    elif isinstance(data, Sequence):
+        body = {"data": list(data)}
+    else:
+        raise TypeError(f"data must be a list or a dict, not {type(data).__name__}")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parse(text: Optional[str]) -> Dict[str, Any]:
+    try:
+        value = json.loads(text or "")
+    except ValueError as exc:
+        raise MalformedResponseError(f"the response is not valid JSON: {exc.msg}",
+                                     status=13, status_name="MC_STATUS_MALFORMED_RESPONSE") from None
+    if not isinstance(value, dict):
+        raise MalformedResponseError("the response is not a JSON object",
+                                     status=13, status_name="MC_STATUS_MALFORMED_RESPONSE")
+    return value
+
+
+def _data_list(envelope: Mapping[str, Any]) -> List[Any]:
+    data = envelope.get("data", [])
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise MalformedResponseError("the response's data is not a list",
+                                     status=13, status_name="MC_STATUS_MALFORMED_RESPONSE")
+    return data
+
+
+def _make_log_callback() -> Any:
+    logger = logging.getLogger(_LOGGER_NAME)
+
+    def forward(_user_data: Optional[int], level: int, message: Optional[bytes]) -> None:
+        try:
+            logger.log(_LOG_LEVELS.get(level, logging.DEBUG), "%s", _text(message))
+        except BaseException:  # never let an exception unwind into C
+            pass
+
+    return LOG_CALLBACK(forward)
+
+
+# ------------------------------------------------------------------ client
+
+
+class Client:
+    """A Mimecast API client backed by libmimecast.
+
+    API 1.0 (HMAC-signed) clients are made by ``Client(...)``; API 2.0
+    (OAuth 2.0) clients by :meth:`Client.oauth`; :meth:`from_env` and
+    :meth:`from_postman` read credentials the same way in every language
+    binding (the logic lives in the C library).
+
+    ``base_url`` is ``https://host[:port]`` or a region name (``eu``, ``de``,
+    ``us``, ``usb``, ``uspcom``, ``ca``, ``za``, ``au``, ``offshore``).
+
+    Options (keyword-only, shared by every constructor):
+        timeout: seconds allowed for a whole request (default 60).
+        connect_timeout: seconds allowed to connect, TLS included (default 10).
+        ca_bundle: path of a PEM file of extra CA certificates to trust.
+        allow_insecure_http: allow plain http:// to non-loopback hosts.
+        max_retries: retries on 429 / 5xx / connection failures (default 3,
+            0 disables).
+        retry_budget: seconds all retries of one call may take (default 60).
+        proxy: None = from HTTPS_PROXY/ALL_PROXY (honouring NO_PROXY), "" =
+            never use a proxy, "http://host:port" = this proxy.
+        max_response_bytes: largest accepted response body (default 64 MiB).
+        log: True = forward the library's log to ``logging.getLogger("mimecast")``;
+            False = never; None (default) = when that logger is enabled for DEBUG.
+
+    The client is thread-safe: share one between threads. Use it as a context
+    manager or call :meth:`close`; a closed client raises
+    :class:`~mimecast.errors.ClientClosedError` (a MimecastError and a
+    ValueError).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        app_id: str,
+        app_key: str,
+        access_key: str,
+        secret_key: str,
+        *,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        ca_bundle: Optional[Union[str, os.PathLike]] = None,
+        allow_insecure_http: bool = False,
+        max_retries: Optional[int] = None,
+        retry_budget: Optional[float] = None,
+        proxy: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        log: Optional[bool] = None,
+    ) -> None:
+        self._init_state("api1", str(base_url))
+        args = (
+            _enc(base_url, "base_url"),
+            _enc(app_id, "app_id"),
+            _enc(app_key, "app_key"),
+            _enc(access_key, "access_key"),
+            _enc(secret_key, "secret_key"),
+        )
+        self._create(
+            lambda lib, opts, out: _call(lib, lib.mc_client_new, *args, opts, out),
+            dict(timeout=timeout, connect_timeout=connect_timeout, ca_bundle=ca_bundle,
+                 allow_insecure_http=allow_insecure_http, max_retries=max_retries,
+                 retry_budget=retry_budget, proxy=proxy,
+                 max_response_bytes=max_response_bytes, log=log),
+        )
+
+    # -- alternative constructors
+
+    @classmethod
+    def oauth(cls, client_id: str, client_secret: str, base_url: Optional[str] = None,
+              **options: Any) -> "Client":
+        """An API 2.0 client (OAuth 2.0 client credentials).
+
+        ``base_url`` None means ``https://api.services.mimecast.com``; region
+        names ``global``, ``uk``, ``us`` or an https URL are accepted. The
+        token is fetched on first use, cached and refreshed by the library.
+        """
+        self = cls.__new__(cls)
+        self._init_state("oauth", base_url or "https://api.services.mimecast.com")
+        args = (_enc(base_url, "base_url"), _enc(client_id, "client_id"),
+                _enc(client_secret, "client_secret"))
+        self._create(
+            lambda lib, opts, out: _call(lib, lib.func("mc_client_new_oauth"), *args, opts, out),
+            options,
+        )
+        return self
+
+    @classmethod
+    def from_env(cls, **options: Any) -> "Client":
+        """A client from the environment: MIMECAST_BASE_URL, MIMECAST_APP_ID,
+        MIMECAST_APP_KEY, MIMECAST_ACCESS_KEY, MIMECAST_SECRET_KEY (API 1.0),
+        or MIMECAST_CLIENT_ID + MIMECAST_CLIENT_SECRET (API 2.0, wins when set).
+        A missing variable raises InvalidArgumentError naming it."""
+        self = cls.__new__(cls)
+        self._init_state("env", "$MIMECAST_BASE_URL")
+        self._create(
+            lambda lib, opts, out: _call(lib, lib.func("mc_client_new_from_env"), opts, out),
+            options,
+        )
+        return self
+
+    @classmethod
+    def from_postman(cls, path: Union[str, os.PathLike], **options: Any) -> "Client":
+        """A client from a Postman environment export (JSON with ``values``):
+        ApplicationID, ApplicationKey, AccessKey, SecretKey, baseUrl (API 1.0)
+        or client_id, client_secret (API 2.0). Unreadable file:
+        MimecastIOError."""
+        self = cls.__new__(cls)
+        self._init_state("postman", f"postman:{os.fspath(path)}")
+        encoded = _enc(path, "path", path=True)
+        self._create(
+            lambda lib, opts, out: _call(lib, lib.func("mc_client_new_from_postman"),
+                                         encoded, opts, out),
+            options,
+        )
+        return self
+
+    # -- construction internals
+
+    def _init_state(self, kind: str, where: str) -> None:
+        self._handle: Optional[int] = None
+        self._lib: Optional[NativeLibrary] = None
+        self._kind = kind
+        self._where = where
+        self._cond = threading.Condition()
+        self._active = 0
+        self._tls = threading.local()
+        self._log_callback: Any = None
+
+    def _create(self, make: Callable[[NativeLibrary, Any, Any], None],
+                options: Mapping[str, Any]) -> None:
+        known = {"timeout", "connect_timeout", "ca_bundle", "allow_insecure_http",
+                 "max_retries", "retry_budget", "proxy", "max_response_bytes", "log"}
+        unknown = set(options) - known
+        if unknown:
+            raise TypeError(f"unexpected option(s): {', '.join(sorted(unknown))}")
+        lib = _ffi.load()
+        opts = lib.mc_options_new()
+        try:
+            self._apply_options(lib, opts, **options)
+            handle = c_void_p()
+            make(lib, opts, byref(handle))
+        finally:
+            lib.mc_options_free(opts)
+        if not handle.value:
+            raise MimecastError("libmimecast returned no client", status=15,
+                                status_name="MC_STATUS_INTERNAL")
+        self._lib = lib
+        self._handle = handle.value
+
+    def _apply_options(
+        self,
+        lib: NativeLibrary,
+        opts: int,
+        *,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        ca_bundle: Optional[Union[str, os.PathLike]] = None,
+        allow_insecure_http: bool = False,
+        max_retries: Optional[int] = None,
+        retry_budget: Optional[float] = None,
+        proxy: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        log: Optional[bool] = None,
+    ) -> None:
+        ms = _seconds_to_ms(timeout, "timeout")
+        if ms is not None:
+            _call(lib, lib.mc_options_set_timeout_ms, opts, ms)
+        ms = _seconds_to_ms(connect_timeout, "connect_timeout")
+        if ms is not None:
+            _call(lib, lib.mc_options_set_connect_timeout_ms, opts, ms)
+        if ca_bundle is not None:
+            _call(lib, lib.mc_options_set_ca_bundle, opts, _enc(ca_bundle, "ca_bundle", path=True))
+        if allow_insecure_http:
+            _call(lib, lib.mc_options_set_allow_insecure_http, opts, True)
+        if max_response_bytes is not None:
+            if not isinstance(max_response_bytes, int) or not 0 < max_response_bytes <= _U64_MAX:
+                raise InvalidArgumentError("max_response_bytes must be a positive int", status=1,
+                                           status_name="MC_STATUS_INVALID_ARGUMENT")
+            _call(lib, lib.mc_options_set_max_response_bytes, opts, max_response_bytes)
+        if max_retries is not None or retry_budget is not None:
+            retries = 3 if max_retries is None else max_retries
+            if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= _U32_MAX:
+                raise InvalidArgumentError("max_retries must be an int >= 0", status=1,
+                                           status_name="MC_STATUS_INVALID_ARGUMENT")
+            budget = _seconds_to_ms(60.0 if retry_budget is None else retry_budget, "retry_budget")
+            _call(lib, lib.func("mc_options_set_retry"), opts, retries, budget)
+        if proxy is not None:
+            _call(lib, lib.func("mc_options_set_proxy"), opts, _enc(proxy, "proxy"))
+        logger = logging.getLogger(_LOGGER_NAME)
+        if log is None:
+            log = logger.isEnabledFor(logging.DEBUG) and lib.has("mc_options_set_log_callback")
+        if log:
+            callback = _make_log_callback()
+            _call(lib, lib.func("mc_options_set_log_callback"), opts, callback, None, 4)
+            self._log_callback = callback  # must outlive the native client
+
+    # -- lifetime
+
+    @contextmanager
+    def _use(self) -> Iterator[int]:
+        with self._cond:
+            handle = self._handle
+            if handle is None:
+                raise ClientClosedError("this mimecast.Client is closed", status=-1,
+                                        status_name="CLIENT_CLOSED")
+            self._active += 1
+        try:
+            yield handle
+        finally:
+            with self._cond:
+                self._active -= 1
+                if self._active == 0:
+                    self._cond.notify_all()
+
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close`."""
+        return self._handle is None
+
+    def close(self) -> None:
+        """Frees the native client (waiting for calls in progress on other
+        threads). Idempotent."""
+        cond = getattr(self, "_cond", None)
+        if cond is None:
+            return
+        with cond:
+            handle = self._handle
+            if handle is None:
+                return
+            self._handle = None
+            while self._active:
+                cond.wait()
+        lib = self._lib
+        if lib is not None:
+            lib.mc_client_free(handle)
+
+    def __enter__(self) -> "Client":
+        if self._handle is None:
+            raise ClientClosedError("this mimecast.Client is closed", status=-1,
+                                    status_name="CLIENT_CLOSED")
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        state = "closed" if getattr(self, "_handle", None) is None else "open"
+        return (f"<mimecast.Client {getattr(self, '_kind', '?')} "
+                f"{getattr(self, '_where', '?')!r} {state}>")
+
+    # -- calls
+
+    def _after_request(self, lib: NativeLibrary) -> None:
+        if lib.has("mc_last_retry_count"):
+            self._tls.retry_count = int(lib.mc_last_retry_count())
+
+    def _request_call(self, func: Callable[..., int], *args: Any) -> None:
+        """Runs a request-type native call; records the retry count on this
+        thread, success or failure."""
+        lib = self._lib
+        assert lib is not None
+        status = func(*args)
+        if status != 0:
+            try:
+                _raise_last_error(lib, status)
+            finally:
+                self._after_request(lib)
+        self._after_request(lib)
+
+    @property
+    def last_retry_count(self) -> int:
+        """How many retries the last request made by this client on the
+        current thread needed (0 if none), success or failure."""
+        lib = self._lib or _ffi.load()
+        lib.func("mc_last_retry_count")
+        return int(getattr(self._tls, "retry_count", 0))
+
+    def get_account(self) -> Account:
+        """Calls Get Account and returns the typed :class:`Account`."""
+        with self._use() as handle:
+            lib = self._lib
+            assert lib is not None
+            out = POINTER(MCAccount)()
+            self._request_call(lib.mc_get_account, handle, byref(out))
+            try:
+                text = _text(out.contents.json)
+            finally:
+                lib.mc_account_free(out)
+        account = _parse(text)
+        return Account.from_dict(account)
+
+    def request_raw(self, path: str, body: Union[None, str, Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """POSTs ``body`` to ``path`` and returns the whole response envelope
+        (``meta``, ``data``, ``fail``) as a dict.
+
+        ``body`` is a dict (sent as JSON as is), a JSON text, or None (sends
+        ``{"data": []}``). A non-empty ``fail`` raises ApiFailureError.
+        """
+        if body is None:
+            encoded = None
+        elif isinstance(body, str):
+            encoded = _enc(body, "body")
+        elif isinstance(body, Mapping):
+            encoded = json.dumps(dict(body), ensure_ascii=False).encode("utf-8")
+        else:
+            raise TypeError("body must be a dict, a JSON string or None")
+        with self._use() as handle:
+            lib = self._lib
+            assert lib is not None
+            out = c_void_p()
+            self._request_call(lib.mc_request, handle, _enc(path, "path"), encoded, byref(out))
+            text = take_string(lib, out.value)
+        return _parse(text)
+
+    def request(self, path: str, data: JSONBody = None) -> List[Any]:
+        """Calls any endpoint and returns the response's ``data`` list.
+
+        ``data`` is sent as follows:
+          * None -> body ``{"data": []}``
+          * a list (or tuple) -> ``{"data": data}``
+          * a dict with a ``"data"`` or ``"meta"`` key -> sent as the whole body
+          * any other dict -> ``{"data": [data]}`` (one request object)
+        """
+        return _data_list(self.request_raw(path, _body_json(data)))
+
+    def iter_page_envelopes(self, path: str, data: JSONBody = None,
+                            page_size: int = 100) -> Iterator[Dict[str, Any]]:
+        """Yields the response envelope of every page of a paged endpoint,
+        following ``meta.pagination.next`` until the last page. ``data`` as in
+        :meth:`request`; ``page_size`` 0 means the server's default."""
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 0 <= page_size <= _U32_MAX:
+            raise InvalidArgumentError("page_size must be an int >= 0", status=1,
+                                       status_name="MC_STATUS_INVALID_ARGUMENT")
+        body = _body_json(data).encode("utf-8")
+        path_b = _enc(path, "path")
+        token: Optional[bytes] = None
+        while True:
+            with self._use() as handle:
+                lib = self._lib
+                assert lib is not None
+                func = lib.func("mc_request_page")
+                out = c_void_p()
+                next_token = c_void_p()
+                self._request_call(func, handle, path_b, body, page_size, token,
+                                   byref(out), byref(next_token))
+                try:
+                    text = take_string(lib, out.value)
+                finally:
+                    nxt = take_string(lib, next_token.value)
+            yield _parse(text)
+            if not nxt:
+                return
+            token = nxt.encode("utf-8")
+
+    def iter_pages(self, path: str, data: JSONBody = None, page_size: int = 100) -> Iterator[Any]:
+        """Yields every item of every page of a paged endpoint (e.g.
+        ``/api/audit/get-audit-events``), stopping after the last page.
+        A ``fail`` in any page raises ApiFailureError."""
+        for envelope in self.iter_page_envelopes(path, data, page_size):
+            yield from _data_list(envelope)
+
+    paginate = iter_pages
+
+    def sign(self, path: str, date: Optional[str] = None,
+             request_id: Optional[str] = None) -> Dict[str, str]:
+        """Signs an API 1.0 request to ``path`` without sending it.
+
+        Returns the headers to send: ``Authorization``, ``x-mc-date``,
+        ``x-mc-req-id``, ``x-mc-app-id``, ``Content-Type`` and ``Accept``.
+        ``date`` (``"Tue, 24 Nov 2015 12:50:11 UTC"``) and ``request_id``
+        default to now and a fresh UUID. An OAuth client raises
+        UnsupportedError. The Authorization value contains the access key:
+        do not log it.
+        """
+        with self._use() as handle:
+            lib = self._lib
+            assert lib is not None
+            out = POINTER(MCSignedHeaders)()
+            _call(lib, lib.mc_sign, handle, _enc(path, "path"), _enc(date, "date"),
+                  _enc(request_id, "request_id"), byref(out))
+            try:
+                h = out.contents
+                headers = {
+                    "Authorization": _text(h.authorization),
+                    "x-mc-date": _text(h.date),
+                    "x-mc-req-id": _text(h.request_id),
+                    "x-mc-app-id": _text(h.app_id),
+                    "Content-Type": "application/json",
+                    "Accept": "application/json",
+                }
+            finally:
+                lib.mc_signed_headers_free(out)
+        return headers

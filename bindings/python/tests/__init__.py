@@ -1,0 +1,1 @@
+"""Tests of the mimecast Python binding (stdlib unittest)."""

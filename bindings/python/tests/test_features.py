@@ -1,0 +1,166 @@
+"""Pagination, retries, proxies and logging."""
+
+from __future__ import annotations
+
+import logging
+import unittest
+
+import mimecast
+
+from .support import KEYS, EmulatorTestCase
+
+AUDIT = "/api/audit/get-audit-events"
+PAGE_ITEMS = 23
+
+
+class PaginationTest(EmulatorTestCase):
+    emulator_args = ("--page-items", str(PAGE_ITEMS))
+
+    def test_yields_exactly_all_items(self) -> None:
+        items = list(self.client().iter_pages(AUDIT, page_size=5))
+        self.assertEqual(len(items), PAGE_ITEMS)
+        self.assertEqual(sorted(i["id"] for i in items), list(range(1, PAGE_ITEMS + 1)))
+        self.assertEqual(self.emu.stats()["requests"], 5)  # stops at the last page
+
+    def test_single_page_and_alias(self) -> None:
+        items = list(self.client().paginate(AUDIT, page_size=100))
+        self.assertEqual(len(items), PAGE_ITEMS)
+        self.assertEqual(self.emu.stats()["requests"], 1)
+
+    def test_exact_multiple(self) -> None:
+        envelopes = list(self.client().iter_page_envelopes(AUDIT, page_size=23))
+        self.assertEqual(len(envelopes), 1)
+        self.assertEqual(len(envelopes[0]["data"]), 23)
+
+    def test_page_fail(self) -> None:
+        self.emu.fault("page_fail", page=2)
+        got = []
+        with self.assertRaises(mimecast.ApiFailureError):
+            for item in self.client(max_retries=0).iter_pages(AUDIT, page_size=5):
+                got.append(item)
+        self.assertEqual(len(got), 5)
+
+    def test_lazy(self) -> None:
+        it = self.client().iter_pages(AUDIT, page_size=5)
+        self.assertEqual(self.emu.stats()["requests"], 0)
+        next(it)
+        self.assertEqual(self.emu.stats()["requests"], 1)
+
+
+class RetryTest(EmulatorTestCase):
+    def test_rate_limited_once_then_success(self) -> None:
+        self.emu.fault("rate_limited", reset_ms=50)
+        client = self.client()
+        self.assertEqual(client.get_account().account_code, "CUSA12A345")
+        self.assertEqual(client.last_retry_count, 1)
+        client.get_account()
+        self.assertEqual(client.last_retry_count, 0)
+
+    def test_server_error_retried(self) -> None:
+        self.emu.fault("server_error", times=2)
+        client = self.client(max_retries=3, retry_budget=30)
+        client.request("/api/x/y")
+        self.assertEqual(client.last_retry_count, 2)
+
+    def test_retries_exhausted(self) -> None:
+        self.emu.fault("rate_limited", times=5, reset_ms=20)
+        client = self.client(max_retries=2)
+        with self.assertRaises(mimecast.RateLimitedError) as cm:
+            client.get_account()
+        self.assertEqual(cm.exception.retry_after_ms, 20)
+        self.assertEqual(client.last_retry_count, 2)
+
+    def test_retry_count_is_per_thread(self) -> None:
+        import threading
+
+        self.emu.fault("rate_limited", reset_ms=20)
+        client = self.client()
+        client.get_account()
+        seen = []
+        t = threading.Thread(target=lambda: seen.append(client.last_retry_count))
+        t.start()
+        t.join()
+        self.assertEqual(seen, [0])
+        self.assertEqual(client.last_retry_count, 1)
+
+
+class ProxyTest(EmulatorTestCase):
+    emulator_args = ("--proxy-port", "0")
+
+    def test_through_proxy(self) -> None:
+        self.assertIsNotNone(self.emu.proxy_url)
+        client = self.client(proxy=self.emu.proxy_url)
+        self.assertEqual(client.get_account().account_code, "CUSA12A345")
+        stats = self.emu.stats()
+        self.assertGreaterEqual(stats["proxy_requests"] + stats["proxy_tunnels"], 1)
+
+    def test_no_proxy(self) -> None:
+        client = self.client(proxy="")
+        client.get_account()
+        stats = self.emu.stats()
+        self.assertEqual(stats["proxy_requests"] + stats["proxy_tunnels"], 0)
+
+    def test_bad_proxy_url(self) -> None:
+        with self.assertRaises(mimecast.MimecastError):
+            self.client(proxy="socks9://nowhere")
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class LoggingTest(EmulatorTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.logger = logging.getLogger("mimecast")
+        self.handler = _Capture()
+        self.old_level = self.logger.level
+        self.logger.addHandler(self.handler)
+        self.addCleanup(self.logger.removeHandler, self.handler)
+        self.addCleanup(self.logger.setLevel, self.old_level)
+
+    def test_records_without_secrets(self) -> None:
+        self.logger.setLevel(logging.DEBUG)
+        client = self.client(log=True)
+        headers = client.sign("/api/account/get-account")
+        signature = headers["Authorization"].rsplit(":", 1)[1]
+        self.emu.fault("rate_limited", reset_ms=20)
+        client.get_account()
+        self.assertGreater(len(self.handler.records), 0)
+        for record in self.handler.records:
+            self.assertEqual(record.name, "mimecast")
+            text = record.getMessage()
+            self.assert_no_secret(text)
+            self.assertNotIn(signature, text)
+        self.assertTrue(any(r.levelno in (logging.DEBUG, logging.INFO) for r in self.handler.records))
+
+    def test_auto_when_debug_enabled(self) -> None:
+        self.logger.setLevel(logging.DEBUG)
+        self.client().get_account()
+        self.assertGreater(len(self.handler.records), 0)
+
+    def test_off(self) -> None:
+        self.logger.setLevel(logging.DEBUG)
+        self.client(log=False).get_account()
+        self.assertEqual(self.handler.records, [])
+        self.logger.setLevel(logging.WARNING)
+        self.client().get_account()  # auto: not enabled for DEBUG -> no callback
+        self.assertEqual(self.handler.records, [])
+
+    def test_oauth_log_has_no_token_or_secret(self) -> None:
+        self.logger.setLevel(logging.DEBUG)
+        with mimecast.Client.oauth(KEYS["client_id"], KEYS["client_secret"],
+                                   base_url=self.emu.url, log=True) as client:
+            client.get_account()
+        self.assertGreater(len(self.handler.records), 0)
+        for record in self.handler.records:
+            self.assert_no_secret(record.getMessage())
+
+
+if __name__ == "__main__":
+    unittest.main()
