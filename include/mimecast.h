@@ -20,6 +20,16 @@
  *    mc_options with mc_options_free(), mc_signed_headers with
  *    mc_signed_headers_free(), mc_account with mc_account_free(). Never pass
  *    them to free(). Every *_free function accepts NULL.
+ *  - Thread-safety: every function may be called from any thread. One
+ *    mc_client may be used by many threads at once (calls that need a new
+ *    OAuth token wait for a single fetch). Returned objects (mc_account,
+ *    mc_signed_headers, strings) are immutable and may be read from any
+ *    thread. Not allowed: changing one mc_options from two threads at once,
+ *    or freeing an object while another thread still uses it. Error details
+ *    (mc_last_error_*) and mc_last_retry_count() are per thread.
+ *  - Blocking: mc_get_account(), mc_request() and mc_request_page() block
+ *    for at most the configured timeout per attempt, plus the retry policy's
+ *    waits (bounded by its total budget). Nothing else does network I/O.
  *  - No panic or Rust unwinding ever crosses this ABI: an internal bug is
  *    reported as MC_STATUS_INTERNAL.
  *  - Secrets (secret key, access key, application key, client secret, OAuth
