@@ -59,8 +59,11 @@ test-python: build
 test-python-wheel: build
 	bash bindings/python/test-wheel.sh
 
+# Both builds of the library: net8.0, and netstandard2.0 (what Windows
+# PowerShell 5.1 and .NET Framework load).
 test-csharp: build
 	dotnet test bindings/csharp/Mimecast.Tests
+	dotnet test bindings/csharp/Mimecast.Tests -p:MimecastLibraryTfm=netstandard2.0
 
 test-csharp-package: build
 	bash bindings/csharp/test-package.sh

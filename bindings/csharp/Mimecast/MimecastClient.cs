@@ -1,0 +1,500 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Mimecast.Native;
+#if NETCOREAPP3_0_OR_GREATER
+using System.Runtime.CompilerServices;
+#endif
+
+namespace Mimecast
+{
+    /// <summary>
+    /// A Mimecast API client (API 1.0 keys or API 2.0 OAuth) over libmimecast: credentials, base URL and a keep-alive
+    /// connection pool. Thread-safe: one client may be shared by many threads and tasks. Dispose it when done
+    /// (the keys are wiped from native memory); using it after <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    /// <remarks>
+    /// Every call is synchronous and blocks for at most <see cref="MimecastClientOptions.Timeout"/> (times the retries
+    /// allowed by <see cref="MimecastClientOptions.RetryBudget"/>). The <c>*Async</c> methods run the same call on the
+    /// thread pool; the native call itself cannot be interrupted, see <see cref="GetAccountAsync"/>.
+    /// </remarks>
+    public sealed class MimecastClient : IDisposable
+    {
+        /// <summary>The environment variables <see cref="FromEnvironment"/> reads.</summary>
+        private static readonly string[] EnvironmentVariables =
+        {
+            "MIMECAST_BASE_URL", "MIMECAST_APP_ID", "MIMECAST_APP_KEY", "MIMECAST_ACCESS_KEY", "MIMECAST_SECRET_KEY",
+            "MIMECAST_CLIENT_ID", "MIMECAST_CLIENT_SECRET",
+        };
+
+        private readonly ClientHandle _handle;
+        private int _disposed;
+
+        /// <summary>
+        /// Creates an API 1.0 client from the four keys of the Mimecast console. Nothing is sent yet.
+        /// </summary>
+        /// <param name="baseUrlOrRegion"><c>https://host[:port]</c> (e.g. <c>https://eu-api.mimecast.com</c>) or a region name:
+        /// eu, de, us, usb, uspcom, ca, za, au, offshore.</param>
+        /// <param name="appId">Application ID.</param>
+        /// <param name="appKey">Application key.</param>
+        /// <param name="accessKey">Access key.</param>
+        /// <param name="secretKey">Secret key (base64).</param>
+        /// <param name="options">Timeouts, TLS, retries, proxy, logging; null for the defaults.</param>
+        /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="ArgumentException">An argument is empty or holds a NUL character.</exception>
+        /// <exception cref="MimecastInvalidCredentialsException">The secret key is not base64.</exception>
+        /// <exception cref="MimecastConfigurationException">Unknown region, not an http(s) URL, http:// to a remote host, unreadable CA bundle.</exception>
+        public MimecastClient(string baseUrlOrRegion, string appId, string appKey, string accessKey, string secretKey,
+            MimecastClientOptions? options = null)
+        {
+            var b = Utf8.Required(baseUrlOrRegion, nameof(baseUrlOrRegion));
+            var id = Utf8.Required(appId, nameof(appId));
+            var ak = Utf8.Required(appKey, nameof(appKey));
+            var acc = Utf8.Required(accessKey, nameof(accessKey));
+            var sk = Utf8.Required(secretKey, nameof(secretKey));
+            try
+            {
+                _handle = CreateHandle(options, (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new(b, id, ak, acc, sk, o, out h));
+            }
+            finally
+            {
+                Array.Clear(ak, 0, ak.Length);
+                Array.Clear(acc, 0, acc.Length);
+                Array.Clear(sk, 0, sk.Length);
+            }
+        }
+
+        private MimecastClient(ClientHandle handle)
+        {
+            _handle = handle;
+        }
+
+        /// <summary>
+        /// Creates a client from environment variables: MIMECAST_CLIENT_ID + MIMECAST_CLIENT_SECRET (API 2.0; wins when set;
+        /// MIMECAST_BASE_URL optional) or MIMECAST_BASE_URL, MIMECAST_APP_ID, MIMECAST_APP_KEY, MIMECAST_ACCESS_KEY,
+        /// MIMECAST_SECRET_KEY (API 1.0).
+        /// </summary>
+        /// <remarks>
+        /// Normally the native library reads the variables (mc_client_new_from_env). On Linux and macOS, variables set
+        /// inside this process through .NET (<c>Environment.SetEnvironmentVariable</c>, PowerShell's <c>$env:X = ...</c>)
+        /// are invisible to native code; when the two views differ for any of these variables, the .NET view is used and
+        /// the same rules are applied here, so in-process settings work too.
+        /// </remarks>
+        /// <param name="options">Timeouts, TLS, retries, proxy, logging; null for the defaults.</param>
+        /// <exception cref="MimecastException">A variable is missing (<see cref="MimecastStatus.InvalidArgument"/>, naming it) or invalid.</exception>
+        public static MimecastClient FromEnvironment(MimecastClientOptions? options = null)
+        {
+            NativeLibraryLoader.EnsureLoaded();
+            if (!NativeEnvironment.MatchesManaged(EnvironmentVariables))
+                return FromManagedEnvironment(options);
+            return new MimecastClient(CreateHandle(options, (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new_from_env(o, out h)));
+        }
+
+        private static MimecastClient FromManagedEnvironment(MimecastClientOptions? options)
+        {
+            string? Get(string name)
+            {
+                var v = Environment.GetEnvironmentVariable(name);
+                return string.IsNullOrEmpty(v) ? null : v;
+            }
+
+            var baseUrl = Get("MIMECAST_BASE_URL");
+            var clientId = Get("MIMECAST_CLIENT_ID");
+            var clientSecret = Get("MIMECAST_CLIENT_SECRET");
+            if (clientId != null || clientSecret != null)
+            {
+                if (clientId == null) throw MissingVariable("MIMECAST_CLIENT_ID");
+                if (clientSecret == null) throw MissingVariable("MIMECAST_CLIENT_SECRET");
+                return ForOAuth(clientId, clientSecret, baseUrl, options);
+            }
+            var values = new string[5];
+            for (int i = 0; i < 5; i++)
+                values[i] = Get(EnvironmentVariables[i]) ?? throw MissingVariable(EnvironmentVariables[i]);
+            return new MimecastClient(values[0], values[1], values[2], values[3], values[4], options);
+        }
+
+        private static MimecastException MissingVariable(string name) => new MimecastException(MimecastStatus.InvalidArgument,
+            "The environment variable " + name + " is not set. API 1.0 needs MIMECAST_BASE_URL, MIMECAST_APP_ID, MIMECAST_APP_KEY, "
+            + "MIMECAST_ACCESS_KEY and MIMECAST_SECRET_KEY; API 2.0 needs MIMECAST_CLIENT_ID and MIMECAST_CLIENT_SECRET.");
+
+        /// <summary>
+        /// Creates a client from a Postman environment export (JSON with <c>values: [{key, value, enabled}]</c>): keys such as
+        /// ApplicationID/appId, ApplicationKey, AccessKey, SecretKey, baseUrl, or client_id/client_secret for API 2.0.
+        /// </summary>
+        /// <param name="path">Path of the exported file.</param>
+        /// <param name="options">Timeouts, TLS, retries, proxy, logging; null for the defaults.</param>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+        /// <exception cref="MimecastConfigurationException">The file cannot be read (<see cref="MimecastStatus.IO"/>).</exception>
+        /// <exception cref="MimecastException">A value is missing or invalid.</exception>
+        public static MimecastClient FromPostmanEnvironment(string path, MimecastClientOptions? options = null)
+        {
+            var p = Utf8.Required(path, nameof(path));
+            return new MimecastClient(CreateHandle(options, (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new_from_postman(p, o, out h)));
+        }
+
+        /// <summary>
+        /// Creates an API 2.0 client (OAuth 2.0 client credentials). The token is fetched on first use, cached, and refreshed
+        /// before expiry. <see cref="Sign"/> does not apply to such a client.
+        /// </summary>
+        /// <param name="clientId">Client id.</param>
+        /// <param name="clientSecret">Client secret.</param>
+        /// <param name="baseUrl">Null for <c>https://api.services.mimecast.com</c>; a region name (global, uk, us) or an https URL.</param>
+        /// <param name="options">Timeouts, TLS, retries, proxy, logging; null for the defaults.</param>
+        /// <exception cref="ArgumentException">An argument is null or empty.</exception>
+        /// <exception cref="MimecastConfigurationException">The base URL is unusable.</exception>
+        public static MimecastClient ForOAuth(string clientId, string clientSecret, string? baseUrl = null, MimecastClientOptions? options = null)
+        {
+            var id = Utf8.Required(clientId, nameof(clientId));
+            var secret = Utf8.Required(clientSecret, nameof(clientSecret));
+            if (baseUrl != null && baseUrl.Length == 0) throw new ArgumentException("The base URL must not be empty (pass null for the default).", nameof(baseUrl));
+            var b = Utf8.ToNative(baseUrl, nameof(baseUrl));
+            try
+            {
+                return new MimecastClient(CreateHandle(options, (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new_oauth(b, id, secret, o, out h)));
+            }
+            finally
+            {
+                Array.Clear(secret, 0, secret.Length);
+            }
+        }
+
+        /// <summary>The native library's version (mc_version), e.g. <c>0.1.0</c>.</summary>
+        public static string NativeVersion
+        {
+            get
+            {
+                NativeLibraryLoader.EnsureLoaded();
+                return Utf8.PtrToString(NativeMethods.mc_version()) ?? string.Empty;
+            }
+        }
+
+        /// <summary>Where the native library was loaded from (loading it if needed).</summary>
+        public static string NativeLibraryPath
+        {
+            get
+            {
+                NativeLibraryLoader.EnsureLoaded();
+                return NativeLibraryLoader.LoadedFrom ?? string.Empty;
+            }
+        }
+
+        /// <summary>Calls Get Account (<c>/api/account/get-account</c>).</summary>
+        /// <returns>The account.</returns>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        /// <exception cref="MimecastException">The call failed; the subclass says how.</exception>
+        public Account GetAccount()
+        {
+            var h = Handle();
+            int st = NativeMethods.mc_get_account(h, out IntPtr account);
+            if (st != 0) throw MimecastException.FromLastError(st);
+            string? json, raw;
+            try
+            {
+                // Documented stable prefix of mc_account: const char *json; const char *raw_json; ...
+                json = Utf8.PtrToString(Marshal.ReadIntPtr(account));
+                raw = Utf8.PtrToString(Marshal.ReadIntPtr(account, IntPtr.Size));
+            }
+            finally
+            {
+                NativeMethods.mc_account_free(account);
+            }
+            if (json == null)
+                throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The native library returned an account without JSON.", 0);
+            return Account.Parse(json, raw);
+        }
+
+        /// <summary>
+        /// Runs <see cref="GetAccount"/> on the thread pool. <paramref name="cancellationToken"/> is observed before the call
+        /// starts and after it returns (the result is then discarded and <see cref="OperationCanceledException"/> thrown);
+        /// the native call itself cannot be interrupted and is bounded by <see cref="MimecastClientOptions.Timeout"/>.
+        /// </summary>
+        /// <param name="cancellationToken">Cancels before or after the native call.</param>
+        /// <returns>The account.</returns>
+        public Task<Account> GetAccountAsync(CancellationToken cancellationToken = default) => RunAsync(GetAccount, cancellationToken);
+
+        /// <summary>
+        /// Calls any endpoint: POSTs <paramref name="jsonBody"/> (a JSON object; null sends <c>{"data":[]}</c>) to
+        /// <paramref name="path"/>, authenticated. A non-empty <c>fail</c> array raises <see cref="MimecastApiException"/>.
+        /// </summary>
+        /// <param name="path">The request path, e.g. <c>/api/directory/find-groups</c> (never a full URL).</param>
+        /// <param name="jsonBody">The JSON body, or null.</param>
+        /// <returns>The parsed response envelope.</returns>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+        /// <exception cref="MimecastException">The call failed; the subclass says how.</exception>
+        public MimecastResponse Request(string path, string? jsonBody = null)
+        {
+            var p = Utf8.Required(path, nameof(path));
+            var body = Utf8.ToNative(jsonBody, nameof(jsonBody));
+            var h = Handle();
+            int st = NativeMethods.mc_request(h, p, body, out IntPtr response);
+            if (st != 0) throw MimecastException.FromLastError(st);
+            int retries = NativeMethods.LastRetryCount();
+            var json = NativeMethods.TakeString(response) ?? string.Empty;
+            return MimecastResponse.Parse(json, null, retries);
+        }
+
+        /// <summary>Runs <see cref="Request"/> on the thread pool; cancellation as in <see cref="GetAccountAsync"/>.</summary>
+        /// <param name="path">The request path.</param>
+        /// <param name="jsonBody">The JSON body, or null.</param>
+        /// <param name="cancellationToken">Cancels before or after the native call.</param>
+        /// <returns>The parsed response envelope.</returns>
+        public Task<MimecastResponse> RequestAsync(string path, string? jsonBody = null, CancellationToken cancellationToken = default)
+        {
+            Utf8.Required(path, nameof(path));
+            return RunAsync(() => Request(path, jsonBody), cancellationToken);
+        }
+
+        /// <summary>
+        /// Fetches one page of a paged endpoint. <see cref="MimecastResponse.NextPageToken"/> is the token of the next page,
+        /// null on the last page. A <c>fail</c> entry in the page raises <see cref="MimecastApiException"/>.
+        /// </summary>
+        /// <param name="path">The request path, e.g. <c>/api/audit/get-audit-events</c>.</param>
+        /// <param name="jsonBody">The JSON body (without pagination, which is added), or null.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="pageToken">The token of the page to fetch; null for the first page.</param>
+        /// <returns>The page.</returns>
+        public MimecastResponse RequestPage(string path, string? jsonBody = null, int pageSize = 0, string? pageToken = null)
+        {
+            var p = Utf8.Required(path, nameof(path));
+            var body = Utf8.ToNative(jsonBody, nameof(jsonBody));
+            if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
+            if (pageToken != null && pageToken.Length == 0) throw new ArgumentException("The page token must not be empty (null for the first page).", nameof(pageToken));
+            return RequestPage(p, body, (uint)pageSize, Utf8.ToNative(pageToken, nameof(pageToken)));
+        }
+
+        private MimecastResponse RequestPage(byte[] path, byte[]? body, uint pageSize, byte[]? token)
+        {
+            var h = Handle();
+            int st = NativeMethods.mc_request_page(h, path, body, pageSize, token, out IntPtr response, out IntPtr next);
+            if (st != 0) throw MimecastException.FromLastError(st);
+            int retries = NativeMethods.LastRetryCount();
+            var json = NativeMethods.TakeString(response) ?? string.Empty;
+            var nextToken = NativeMethods.TakeString(next);
+            return MimecastResponse.Parse(json, string.IsNullOrEmpty(nextToken) ? null : nextToken, retries);
+        }
+
+        /// <summary>
+        /// Enumerates the items (<c>data</c> entries) of every page of a paged endpoint, fetching pages lazily and stopping
+        /// after the last one. A <c>fail</c> in any page raises <see cref="MimecastApiException"/> during enumeration.
+        /// </summary>
+        /// <param name="path">The request path, e.g. <c>/api/audit/get-audit-events</c>.</param>
+        /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <returns>The items of all pages.</returns>
+        public IEnumerable<JsonElement> Paginate(string path, string? jsonBody = null, int pageSize = 0)
+        {
+            var p = Utf8.Required(path, nameof(path));
+            var body = Utf8.ToNative(jsonBody, nameof(jsonBody));
+            if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
+            Handle();
+            return PaginateIterator(p, body, (uint)pageSize);
+        }
+
+        private IEnumerable<JsonElement> PaginateIterator(byte[] path, byte[]? body, uint pageSize)
+        {
+            string? token = null;
+            do
+            {
+                var page = RequestPage(path, body, pageSize, Utf8.ToNative(token, "pageToken"));
+                if (page.NextPageToken != null && page.NextPageToken == token)
+                    throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The server returned the same page token twice; stopping to avoid an endless loop.", 0);
+                token = page.NextPageToken;
+                if (page.Data.ValueKind == JsonValueKind.Array)
+                    foreach (var item in page.Data.EnumerateArray())
+                        yield return item;
+            } while (token != null);
+        }
+
+#if NETCOREAPP3_0_OR_GREATER
+        /// <summary>
+        /// As <see cref="Paginate"/>, fetching each page on the thread pool. Cancellation is observed between pages.
+        /// </summary>
+        /// <param name="path">The request path.</param>
+        /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="cancellationToken">Stops the enumeration between pages.</param>
+        /// <returns>The items of all pages.</returns>
+        public IAsyncEnumerable<JsonElement> PaginateAsync(string path, string? jsonBody = null, int pageSize = 0,
+            CancellationToken cancellationToken = default)
+        {
+            var p = Utf8.Required(path, nameof(path));
+            var body = Utf8.ToNative(jsonBody, nameof(jsonBody));
+            if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
+            Handle();
+            return PaginateAsyncIterator(p, body, (uint)pageSize, cancellationToken);
+        }
+
+        private async IAsyncEnumerable<JsonElement> PaginateAsyncIterator(byte[] path, byte[]? body, uint pageSize,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            string? token = null;
+            do
+            {
+                var t = token;
+                var page = await RunAsync(() => RequestPage(path, body, pageSize, Utf8.ToNative(t, "pageToken")), cancellationToken).ConfigureAwait(false);
+                if (page.NextPageToken != null && page.NextPageToken == token)
+                    throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The server returned the same page token twice; stopping to avoid an endless loop.", 0);
+                token = page.NextPageToken;
+                if (page.Data.ValueKind == JsonValueKind.Array)
+                    foreach (var item in page.Data.EnumerateArray())
+                        yield return item;
+            } while (token != null);
+        }
+#endif
+
+        /// <summary>
+        /// Signs an API 1.0 request without sending it, for callers with their own HTTP code.
+        /// </summary>
+        /// <param name="path">The request path only (e.g. <c>/api/account/get-account</c>), never the full URL.</param>
+        /// <param name="date">The <c>x-mc-date</c> value (e.g. <c>Tue, 24 Nov 2015 12:50:11 UTC</c>); null = now.</param>
+        /// <param name="requestId">The <c>x-mc-req-id</c> value; null = a fresh random UUID.</param>
+        /// <returns>The header values.</returns>
+        /// <exception cref="MimecastException"><see cref="MimecastStatus.Unsupported"/> on an OAuth client.</exception>
+        public SignedHeaders Sign(string path, string? date = null, string? requestId = null)
+        {
+            var p = Utf8.Required(path, nameof(path));
+            if (date != null && date.Length == 0) throw new ArgumentException("The date must not be empty (null for now).", nameof(date));
+            if (requestId != null && requestId.Length == 0) throw new ArgumentException("The request id must not be empty (null for a fresh one).", nameof(requestId));
+            var d = Utf8.ToNative(date, nameof(date));
+            var r = Utf8.ToNative(requestId, nameof(requestId));
+            var h = Handle();
+            int st = NativeMethods.mc_sign(h, p, d, r, out IntPtr headers);
+            if (st != 0) throw MimecastException.FromLastError(st);
+            try
+            {
+                return new SignedHeaders(
+                    Utf8.PtrToString(Marshal.ReadIntPtr(headers, 0)) ?? string.Empty,
+                    Utf8.PtrToString(Marshal.ReadIntPtr(headers, IntPtr.Size)) ?? string.Empty,
+                    Utf8.PtrToString(Marshal.ReadIntPtr(headers, 2 * IntPtr.Size)) ?? string.Empty,
+                    Utf8.PtrToString(Marshal.ReadIntPtr(headers, 3 * IntPtr.Size)) ?? string.Empty);
+            }
+            finally
+            {
+                NativeMethods.mc_signed_headers_free(headers);
+            }
+        }
+
+        /// <summary>True once <see cref="Dispose"/> was called.</summary>
+        public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+        /// <summary>Frees the native client and wipes its keys. Calls in flight on other threads finish first. Safe to call twice.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            _handle.Dispose();
+        }
+
+        /// <summary>A description without any secret.</summary>
+        public override string ToString() => IsDisposed ? "MimecastClient (disposed)" : "MimecastClient";
+
+        private ClientHandle Handle()
+        {
+            if (Volatile.Read(ref _disposed) != 0 || _handle.IsClosed)
+                throw new ObjectDisposedException(nameof(MimecastClient));
+            return _handle;
+        }
+
+        private async Task<T> RunAsync<T>(Func<T> call, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Handle();
+            var result = await Task.Run(() =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return call();
+            }, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return result;
+        }
+
+        private delegate int Factory(OptionsHandle options, out ClientHandle handle);
+
+        /// <summary>Builds native options, runs the factory, frees the options, and returns the new client's handle.</summary>
+        private static ClientHandle CreateHandle(MimecastClientOptions? options, Factory factory)
+        {
+            NativeLibraryLoader.EnsureLoaded();
+            var callback = MakeLogCallback(options);
+            using var opts = NativeMethods.mc_options_new();
+            if (opts.IsInvalid) throw new OutOfMemoryException("mc_options_new returned NULL.");
+            Apply(opts, options, callback);
+            int st = factory(opts, out ClientHandle handle);
+            if (st != 0)
+            {
+                var ex = MimecastException.FromLastError(st);
+                handle?.Dispose();
+                throw ex;
+            }
+            handle.LogCallback = callback;
+            return handle;
+        }
+
+        private static NativeLogCallback? MakeLogCallback(MimecastClientOptions? options)
+        {
+            var logger = options?.Logger;
+            if (logger == null) return null;
+            return (IntPtr userData, int level, IntPtr message) =>
+            {
+                try { logger((MimecastLogLevel)level, Utf8.PtrToString(message) ?? string.Empty); }
+                catch { /* never let an exception unwind into native code */ }
+            };
+        }
+
+        private static uint Milliseconds(TimeSpan value, string name)
+        {
+            var ms = Math.Ceiling(value.TotalMilliseconds);
+            if (ms <= 0 || ms > uint.MaxValue)
+                throw new ArgumentOutOfRangeException("options", value, name + " must be positive and at most " + uint.MaxValue + " ms.");
+            return (uint)ms;
+        }
+
+        private static void Check(int status)
+        {
+            if (status != 0) throw MimecastException.FromLastError(status);
+        }
+
+        private static void Apply(OptionsHandle o, MimecastClientOptions? options, NativeLogCallback? callback)
+        {
+            if (options == null) return;
+            if (options.Timeout is TimeSpan t) Check(NativeMethods.mc_options_set_timeout_ms(o, Milliseconds(t, "Timeout")));
+            if (options.ConnectTimeout is TimeSpan ct) Check(NativeMethods.mc_options_set_connect_timeout_ms(o, Milliseconds(ct, "ConnectTimeout")));
+            if (options.AllowInsecureHttp) Check(NativeMethods.mc_options_set_allow_insecure_http(o, true));
+            if (options.CaBundlePath != null)
+            {
+                if (options.CaBundlePath.Length == 0) throw new ArgumentException("CaBundlePath must not be empty.", "options");
+                Check(NativeMethods.mc_options_set_ca_bundle(o, Utf8.ToNative(options.CaBundlePath, "options")));
+            }
+            if (options.MaxResponseBytes is long max)
+            {
+                if (max <= 0) throw new ArgumentOutOfRangeException("options", max, "MaxResponseBytes must be positive.");
+                Check(NativeMethods.mc_options_set_max_response_bytes(o, (ulong)max));
+            }
+            try
+            {
+                if (options.MaxRetries != null || options.RetryBudget != null)
+                {
+                    int retries = options.MaxRetries ?? 3;
+                    if (retries < 0) throw new ArgumentOutOfRangeException("options", retries, "MaxRetries must not be negative.");
+                    uint budget = options.RetryBudget is TimeSpan rb ? Milliseconds(rb, "RetryBudget") : 60000u;
+                    Check(NativeMethods.mc_options_set_retry(o, (uint)retries, budget));
+                }
+                if (options.Proxy != null)
+                    Check(NativeMethods.mc_options_set_proxy(o, Utf8.ToNative(options.Proxy, "options")));
+                if (callback != null)
+                {
+                    var level = options.LogLevel;
+                    if (level < MimecastLogLevel.Error || level > MimecastLogLevel.Debug)
+                        throw new ArgumentOutOfRangeException("options", level, "LogLevel must be Error, Warn, Info or Debug.");
+                    Check(NativeMethods.mc_options_set_log_callback(o, callback, IntPtr.Zero, (int)level));
+                }
+            }
+            catch (EntryPointNotFoundException e)
+            {
+                throw new NotSupportedException("The loaded libmimecast (" + NativeLibraryLoader.LoadedFrom
+                    + ") is too old for this option (retry, proxy or logging): " + e.Message, e);
+            }
+        }
+    }
+}
