@@ -517,6 +517,20 @@ mc_status mc_client_new_oauth(const char *base_url,
 MC_MUST_USE mc_status mc_client_new_from_env(const mc_options *options, mc_client **out);
 
 /*
+ Like mc_client_new_from_env(), but reads the MIMECAST_* variables from
+ `count` name/value pairs instead of the process environment: for runtimes
+ that keep their own copy of the environment (.NET and PowerShell on Unix
+ do). `names[i]` and `values[i]` are NUL-terminated UTF-8; a NULL value
+ counts as unset; names other than the MIMECAST_* variables are ignored.
+ */
+MC_MUST_USE
+mc_status mc_client_new_from_variables(const char *const *names,
+                                       const char *const *values,
+                                       size_t count,
+                                       const mc_options *options,
+                                       mc_client **out);
+
+/*
  Creates a client from a Postman environment export (the file of
  Mimecast's Postman guide). Keys are matched case-insensitively, ignoring
  spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey),

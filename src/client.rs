@@ -90,6 +90,15 @@ impl Client {
         Client::from_gathered(&credentials::from_env(), options)
     }
 
+    /// A client from `MIMECAST_*` variables given as (name, value) pairs, with
+    /// the rules of [`Client::from_env`]; other names are ignored.
+    pub fn from_variables<N: AsRef<str>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (N, V)>,
+        options: &Options,
+    ) -> Result<Client> {
+        Client::from_gathered(&credentials::from_variables(pairs), options)
+    }
+
     /// A client from a Postman environment export, the file Mimecast's
     /// Postman guide has users fill in.
     pub fn from_postman_file(path: &Path, options: &Options) -> Result<Client> {

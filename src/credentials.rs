@@ -110,9 +110,28 @@ fn postman_name(f: Field) -> String {
 
 /// Reads the `MIMECAST_*` environment variables.
 pub(crate) fn from_env() -> Gathered {
-    let values = FIELDS
-        .iter()
-        .filter_map(|(f, name, _)| std::env::var(name).ok().map(|v| (*f, Zeroizing::new(v))))
+    from_variables(
+        FIELDS
+            .iter()
+            .filter_map(|(_, name, _)| std::env::var(name).ok().map(|v| (*name, v))),
+    )
+}
+
+/// Reads `MIMECAST_*` variables from given (name, value) pairs: for runtimes
+/// whose environment is not the C library's (.NET on Unix keeps its own).
+/// Names that are not `MIMECAST_*` credential variables are ignored.
+pub(crate) fn from_variables<N: AsRef<str>, V: Into<String>>(
+    pairs: impl IntoIterator<Item = (N, V)>,
+) -> Gathered {
+    let values = pairs
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let field = FIELDS
+                .iter()
+                .find(|(_, env, _)| *env == name.as_ref())
+                .map(|(f, _, _)| *f)?;
+            Some((field, Zeroizing::new(value.into())))
+        })
         .collect();
     Gathered {
         values,
@@ -186,6 +205,31 @@ pub(crate) fn from_postman(path: &Path) -> Result<Gathered> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variables_resolve_like_the_environment() {
+        let g = from_variables([
+            ("MIMECAST_CLIENT_ID", "cid"),
+            ("MIMECAST_CLIENT_SECRET", "cs"),
+            ("OTHER", "x"),
+        ]);
+        assert!(matches!(
+            g.resolve().unwrap(),
+            Found::Api2 {
+                client_id: "cid",
+                base_url: None,
+                ..
+            }
+        ));
+        let g = from_variables([("MIMECAST_BASE_URL", "eu"), ("MIMECAST_APP_ID", "i")]);
+        let e = g.resolve().err().unwrap();
+        assert_eq!(e.message(), "MIMECAST_APP_KEY is not set");
+        let e = from_variables([("MIMECAST_CLIENT_SECRET", "cs")])
+            .resolve()
+            .err()
+            .unwrap();
+        assert_eq!(e.message(), "MIMECAST_CLIENT_ID is not set");
+    }
 
     #[test]
     fn postman_spellings_are_recognised() {

@@ -480,6 +480,38 @@ pub unsafe extern "C" fn mc_client_new_from_env(
     })
 }
 
+/// Like mc_client_new_from_env(), but reads the MIMECAST_* variables from
+/// `count` name/value pairs instead of the process environment: for runtimes
+/// that keep their own copy of the environment (.NET and PowerShell on Unix
+/// do). `names[i]` and `values[i]` are NUL-terminated UTF-8; a NULL value
+/// counts as unset; names other than the MIMECAST_* variables are ignored.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_client_new_from_variables(
+    names: *const *const c_char,
+    values: *const *const c_char,
+    count: usize,
+    options: *const mc_options,
+    out: *mut *mut mc_client,
+) -> mc_status {
+    guard(|| {
+        out_arg("out", out)?;
+        if count > 0 && (names.is_null() || values.is_null()) {
+            return Err(Error::invalid_argument("names or values is NULL"));
+        }
+        let mut pairs = Vec::with_capacity(count.min(64));
+        for i in 0..count {
+            let name = str_arg("names[i]", *names.add(i))?;
+            if let Some(value) = opt_str_arg("values[i]", *values.add(i))? {
+                pairs.push((name, value));
+            }
+        }
+        let client = Client::from_variables(pairs, &options_or_default(options))?;
+        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        Ok(())
+    })
+}
+
 /// Creates a client from a Postman environment export (the file of
 /// Mimecast's Postman guide). Keys are matched case-insensitively, ignoring
 /// spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey),

@@ -78,47 +78,48 @@ namespace Mimecast
         /// MIMECAST_SECRET_KEY (API 1.0).
         /// </summary>
         /// <remarks>
-        /// Normally the native library reads the variables (mc_client_new_from_env). On Linux and macOS, variables set
-        /// inside this process through .NET (<c>Environment.SetEnvironmentVariable</c>, PowerShell's <c>$env:X = ...</c>)
-        /// are invisible to native code; when the two views differ for any of these variables, the .NET view is used and
-        /// the same rules are applied here, so in-process settings work too.
+        /// The variables are read through .NET (<see cref="Environment.GetEnvironmentVariable(string)"/>) and handed to the
+        /// native library, which applies the same rules as in every other language (mc_client_new_from_variables). On Linux
+        /// and macOS, .NET keeps its own copy of the environment: variables set in-process with
+        /// <c>Environment.SetEnvironmentVariable</c> or PowerShell's <c>$env:X = ...</c> are invisible to native getenv, but
+        /// are seen here.
         /// </remarks>
         /// <param name="options">Timeouts, TLS, retries, proxy, logging; null for the defaults.</param>
         /// <exception cref="MimecastException">A variable is missing (<see cref="MimecastStatus.InvalidArgument"/>, naming it) or invalid.</exception>
+        /// <exception cref="ArgumentException">A variable holds a NUL character or invalid Unicode.</exception>
         public static MimecastClient FromEnvironment(MimecastClientOptions? options = null)
         {
             NativeLibraryLoader.EnsureLoaded();
-            if (!NativeEnvironment.MatchesManaged(EnvironmentVariables))
-                return FromManagedEnvironment(options);
-            return new MimecastClient(CreateHandle(options, (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new_from_env(o, out h)));
+            int n = EnvironmentVariables.Length;
+            var pins = new List<GCHandle>(2 * n);
+            var secrets = new List<byte[]>(n);
+            try
+            {
+                var names = new IntPtr[n];
+                var values = new IntPtr[n];
+                for (int i = 0; i < n; i++)
+                {
+                    names[i] = Pin(Utf8.ToNative(EnvironmentVariables[i], "name")!, pins);
+                    var value = Utf8.ToNative(Environment.GetEnvironmentVariable(EnvironmentVariables[i]), EnvironmentVariables[i]);
+                    if (value != null) secrets.Add(value);
+                    values[i] = value == null ? IntPtr.Zero : Pin(value, pins);
+                }
+                return new MimecastClient(CreateHandle(options,
+                    (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new_from_variables(names, values, (UIntPtr)n, o, out h)));
+            }
+            finally
+            {
+                foreach (var pin in pins) pin.Free();
+                foreach (var bytes in secrets) Array.Clear(bytes, 0, bytes.Length);
+            }
         }
 
-        private static MimecastClient FromManagedEnvironment(MimecastClientOptions? options)
+        private static IntPtr Pin(byte[] bytes, List<GCHandle> pins)
         {
-            string? Get(string name)
-            {
-                var v = Environment.GetEnvironmentVariable(name);
-                return string.IsNullOrEmpty(v) ? null : v;
-            }
-
-            var baseUrl = Get("MIMECAST_BASE_URL");
-            var clientId = Get("MIMECAST_CLIENT_ID");
-            var clientSecret = Get("MIMECAST_CLIENT_SECRET");
-            if (clientId != null || clientSecret != null)
-            {
-                if (clientId == null) throw MissingVariable("MIMECAST_CLIENT_ID");
-                if (clientSecret == null) throw MissingVariable("MIMECAST_CLIENT_SECRET");
-                return ForOAuth(clientId, clientSecret, baseUrl, options);
-            }
-            var values = new string[5];
-            for (int i = 0; i < 5; i++)
-                values[i] = Get(EnvironmentVariables[i]) ?? throw MissingVariable(EnvironmentVariables[i]);
-            return new MimecastClient(values[0], values[1], values[2], values[3], values[4], options);
+            var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+            pins.Add(handle);
+            return handle.AddrOfPinnedObject();
         }
-
-        private static MimecastException MissingVariable(string name) => new MimecastException(MimecastStatus.InvalidArgument,
-            "The environment variable " + name + " is not set. API 1.0 needs MIMECAST_BASE_URL, MIMECAST_APP_ID, MIMECAST_APP_KEY, "
-            + "MIMECAST_ACCESS_KEY and MIMECAST_SECRET_KEY; API 2.0 needs MIMECAST_CLIENT_ID and MIMECAST_CLIENT_SECRET.");
 
         /// <summary>
         /// Creates a client from a Postman environment export (JSON with <c>values: [{key, value, enabled}]</c>): keys such as

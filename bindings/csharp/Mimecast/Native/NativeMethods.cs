@@ -91,6 +91,10 @@ namespace Mimecast.Native
         internal static extern int mc_client_new_from_env(OptionsHandle options, out ClientHandle client);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int mc_client_new_from_variables(IntPtr[] names, IntPtr[] values, UIntPtr count,
+            OptionsHandle options, out ClientHandle client);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int mc_client_new_from_postman(byte[] path, OptionsHandle options, out ClientHandle client);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
