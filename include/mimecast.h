@@ -450,7 +450,10 @@ MC_MUST_USE mc_status mc_options_set_proxy(mc_options *options, const char *prox
 /*
  Sends the library's log lines (one per request, retries, token fetches,
  proxy choice) to `callback` with `user_data`, for levels up to
- `max_level` (MC_LOG_LEVEL_ERROR .. MC_LOG_LEVEL_DEBUG). Secrets never
+ `max_level`, one of the mc_log_level values (MC_LOG_LEVEL_ERROR ..
+ MC_LOG_LEVEL_DEBUG); any other value gives MC_STATUS_INVALID_ARGUMENT.
+ It is an integer rather than the enum so that no value a C caller can
+ pass is undefined behaviour. Secrets never
  appear in log lines. NULL `callback` turns logging off. `user_data` must
  stay valid for as long as any client made with these options lives.
  */
@@ -458,7 +461,7 @@ MC_MUST_USE
 mc_status mc_options_set_log_callback(mc_options *options,
                                       mc_log_callback callback,
                                       void *user_data,
-                                      mc_log_level max_level);
+                                      uint32_t max_level);
 
 /*
  Creates an API 1.0 client.

@@ -69,11 +69,12 @@ impl Client {
         options: &Options,
     ) -> Result<Client> {
         let base_url = match base_url_or_region.map(str::trim) {
-            None | Some("") => region::API2_DEFAULT_BASE_URL.to_owned(),
+            None => region::API2_DEFAULT_BASE_URL.to_owned(),
+            Some("") => return Err(Error::invalid_argument("the base URL is empty; pass none for the global API 2.0 host")),
             Some(input) if !input.contains("://") => region::api2_base_url(input).map(str::to_owned).ok_or_else(|| {
                 Error::new(
                     Status::InvalidUrl,
-                    format!("'{input}' is neither a URL nor an API 2.0 region; use https://... or one of: {}", region::api2_region_names()),
+                    format!("{} is neither a URL nor an API 2.0 region; use https://... or one of: {}", region::shown(input), region::api2_region_names()),
                 )
             })?,
             Some(input) => options::validate_base_url(input, options)?,

@@ -160,9 +160,10 @@ pub(crate) fn resolve_api1_base_url(base_url_or_region: &str, options: &Options)
                 Error::new(
                     Status::InvalidUrl,
                     format!(
-                    "'{input}' is neither a URL nor a known region; use https://... or one of: {}",
-                    region::api1_region_names()
-                ),
+                        "{} is neither a URL nor a known region; use https://... or one of: {}",
+                        region::shown(input),
+                        region::api1_region_names()
+                    ),
                 )
             });
     }

@@ -45,6 +45,20 @@ pub fn api2_base_url(region: &str) -> Option<&'static str> {
     lookup(API2_REGIONS, region)
 }
 
+/// How an unknown region is named in an error: quoted when it looks like a
+/// region name, otherwise not at all (a swapped argument could be a key).
+pub(crate) fn shown(input: &str) -> String {
+    if input.len() <= 12
+        && input
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        format!("'{input}'")
+    } else {
+        "the base URL".to_owned()
+    }
+}
+
 /// Comma-separated API 1.0 region names, for error messages.
 pub fn api1_region_names() -> String {
     names(API1_REGIONS)

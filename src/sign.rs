@@ -74,15 +74,23 @@ impl Api1Signer {
         let app_key = required("application key", app_key)?;
         let access_key = required("access key", access_key)?;
         let secret_key = required("secret key", secret_key)?;
-        for (name, value) in [
-            ("application id", app_id),
-            ("application key", app_key),
-            ("access key", access_key),
-        ] {
-            if !is_header_safe(value) {
+        // The id and access key travel in headers, so they must be ASCII;
+        // the application key is only hashed, so any UTF-8 is fine.
+        let checks = [
+            ("application id", is_header_safe(app_id)),
+            ("access key", is_header_safe(access_key)),
+            (
+                "application key",
+                app_key
+                    .chars()
+                    .all(|c| !c.is_whitespace() && !c.is_control()),
+            ),
+        ];
+        for (name, ok) in checks {
+            if !ok {
                 return Err(Error::new(
                     Status::InvalidCredentials,
-                    format!("the {name} contains spaces or control characters; copy it again from the Mimecast console"),
+                    format!("the {name} contains spaces, control or non-ASCII characters; copy it again from the Mimecast console"),
                 ));
             }
         }
@@ -228,17 +236,19 @@ pub(crate) fn required<'a>(name: &str, value: &'a str) -> Result<&'a str> {
     Ok(value)
 }
 
+/// Header values travel as ASCII: anything else is refused up front rather
+/// than by the HTTP layer after the request is built.
 fn is_header_safe(value: &str) -> bool {
-    value.bytes().all(|b| b > 0x20 && b != 0x7f)
+    value.bytes().all(|b| b.is_ascii_graphic())
 }
 
 fn header_value<'a>(name: &str, value: &'a str) -> Result<&'a str> {
     if value.is_empty() {
         return Err(Error::invalid_argument(format!("the {name} is empty")));
     }
-    if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
+    if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
         return Err(Error::invalid_argument(format!(
-            "the {name} contains control characters (a header value cannot hold CR or LF)"
+            "the {name} must be printable ASCII (a header value cannot hold CR, LF or other bytes)"
         )));
     }
     Ok(value)

@@ -261,7 +261,12 @@ fn map_transport_error(t: &ureq::Transport) -> Error {
         K::BadStatus | K::BadHeader => Status::MalformedResponse,
         _ => Status::Transport,
     };
-    Error::new(status, format!("{what}: {t}"))
+    // Only the OS error text: ureq's own message can quote request headers,
+    // and the Authorization header holds the access key.
+    match find_io_error(t) {
+        Some(io) => Error::new(status, format!("{what}: {io}")),
+        None => Error::new(status, what),
+    }
 }
 
 fn map_io_error(e: &io::Error, during: &str) -> Error {

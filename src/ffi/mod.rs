@@ -344,7 +344,10 @@ unsafe impl Sync for CallbackLogger {}
 
 /// Sends the library's log lines (one per request, retries, token fetches,
 /// proxy choice) to `callback` with `user_data`, for levels up to
-/// `max_level` (MC_LOG_LEVEL_ERROR .. MC_LOG_LEVEL_DEBUG). Secrets never
+/// `max_level`, one of the mc_log_level values (MC_LOG_LEVEL_ERROR ..
+/// MC_LOG_LEVEL_DEBUG); any other value gives MC_STATUS_INVALID_ARGUMENT.
+/// It is an integer rather than the enum so that no value a C caller can
+/// pass is undefined behaviour. Secrets never
 /// appear in log lines. NULL `callback` turns logging off. `user_data` must
 /// stay valid for as long as any client made with these options lives.
 #[no_mangle]
@@ -353,16 +356,20 @@ pub unsafe extern "C" fn mc_options_set_log_callback(
     options: *mut mc_options,
     callback: mc_log_callback,
     user_data: *mut c_void,
-    max_level: mc_log_level,
+    max_level: u32,
 ) -> mc_status {
     guard(|| {
         let options = handle_mut("options", options)?;
-        let level_value = max_level as u32;
-        if !(1..=4).contains(&level_value) {
-            return Err(Error::invalid_argument(
-                "max_level must be between MC_LOG_LEVEL_ERROR and MC_LOG_LEVEL_DEBUG",
-            ));
-        }
+        let max_level =
+            match max_level {
+                1 => mc_log_level::Error,
+                2 => mc_log_level::Warn,
+                3 => mc_log_level::Info,
+                4 => mc_log_level::Debug,
+                _ => return Err(Error::invalid_argument(
+                    "max_level must be between MC_LOG_LEVEL_ERROR (1) and MC_LOG_LEVEL_DEBUG (4)",
+                )),
+            };
         options.inner.logger = callback.map(|callback| {
             let sink = CallbackLogger {
                 callback,

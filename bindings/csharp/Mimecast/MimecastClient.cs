@@ -488,7 +488,7 @@ namespace Mimecast
                     var level = options.LogLevel;
                     if (level < MimecastLogLevel.Error || level > MimecastLogLevel.Debug)
                         throw new ArgumentOutOfRangeException("options", level, "LogLevel must be Error, Warn, Info or Debug.");
-                    Check(NativeMethods.mc_options_set_log_callback(o, callback, IntPtr.Zero, (int)level));
+                    Check(NativeMethods.mc_options_set_log_callback(o, callback, IntPtr.Zero, (uint)level));
                 }
             }
             catch (EntryPointNotFoundException e)

@@ -77,7 +77,7 @@ namespace Mimecast.Native
         internal static extern int mc_options_set_proxy(OptionsHandle options, byte[]? proxyUrl);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int mc_options_set_log_callback(OptionsHandle options, NativeLogCallback? callback, IntPtr userData, int maxLevel);
+        internal static extern int mc_options_set_log_callback(OptionsHandle options, NativeLogCallback? callback, IntPtr userData, uint maxLevel);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int mc_client_new(byte[] baseUrl, byte[] appId, byte[] appKey, byte[] accessKey, byte[] secretKey,
