@@ -21,6 +21,7 @@ from ctypes import (
     c_int,
     c_int32,
     c_int64,
+    c_size_t,
     c_uint32,
     c_uint64,
     c_void_p,
@@ -114,6 +115,10 @@ _SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
         [c_char_p, c_char_p, c_char_p, _OPTS, POINTER(_CLIENT)],
     ),
     "mc_client_new_from_env": (_STATUS, [_OPTS, POINTER(_CLIENT)]),
+    "mc_client_new_from_variables": (
+        _STATUS,
+        [POINTER(c_char_p), POINTER(c_char_p), c_size_t, _OPTS, POINTER(_CLIENT)],
+    ),
     "mc_client_new_from_postman": (_STATUS, [c_char_p, _OPTS, POINTER(_CLIENT)]),
     "mc_request_page": (
         _STATUS,

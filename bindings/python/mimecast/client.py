@@ -244,15 +244,29 @@ class Client:
         return self
 
     @classmethod
-    def from_env(cls, **options: Any) -> "Client":
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **options: Any) -> "Client":
         """A client from the environment: MIMECAST_BASE_URL, MIMECAST_APP_ID,
         MIMECAST_APP_KEY, MIMECAST_ACCESS_KEY, MIMECAST_SECRET_KEY (API 1.0),
         or MIMECAST_CLIENT_ID + MIMECAST_CLIENT_SECRET (API 2.0, wins when set).
-        A missing variable raises InvalidArgumentError naming it."""
+        A missing variable raises InvalidArgumentError naming it.
+
+        ``environ`` (a mapping such as a copy of ``os.environ``) is read
+        instead of the process environment when given; the library applies
+        the same rules to it."""
         self = cls.__new__(cls)
         self._init_state("env", "$MIMECAST_BASE_URL")
+        if environ is None:
+            self._create(
+                lambda lib, opts, out: _call(lib, lib.func("mc_client_new_from_env"), opts, out),
+                options,
+            )
+            return self
+        pairs = [(_enc(k, "environ key"), _enc(v, k)) for k, v in environ.items() if k.startswith("MIMECAST_")]
+        names = (c_char_p * max(len(pairs), 1))(*[k for k, _ in pairs])
+        values = (c_char_p * max(len(pairs), 1))(*[v for _, v in pairs])
         self._create(
-            lambda lib, opts, out: _call(lib, lib.func("mc_client_new_from_env"), opts, out),
+            lambda lib, opts, out: _call(lib, lib.func("mc_client_new_from_variables"),
+                                         names, values, len(pairs), opts, out),
             options,
         )
         return self

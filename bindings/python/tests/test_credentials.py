@@ -45,6 +45,19 @@ class FromEnvTest(EmulatorTestCase):
         self.assertIn("MIMECAST_SECRET_KEY", str(cm.exception))
         self.assert_no_secret(str(cm.exception))
 
+    def test_explicit_environ_mapping(self) -> None:
+        with mock.patch.dict(os.environ, clean_env(), clear=True):
+            client = mimecast.Client.from_env(self.api1_env())
+            self.addCleanup(client.close)
+            self.assertEqual(client.get_account().account_code, "CUSA12A345")
+            env = self.api1_env()
+            del env["MIMECAST_APP_KEY"]
+            with self.assertRaises(mimecast.InvalidArgumentError) as cm:
+                mimecast.Client.from_env(env)
+            self.assertIn("MIMECAST_APP_KEY", str(cm.exception))
+            with self.assertRaises(mimecast.InvalidArgumentError):
+                mimecast.Client.from_env({})
+
     def test_oauth_from_env_wins(self) -> None:
         env = self.api1_env()
         env["MIMECAST_SECRET_KEY"] = "not base64!"  # ignored: API 2.0 wins
