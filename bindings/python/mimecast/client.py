@@ -8,7 +8,7 @@ import math
 import os
 import threading
 from contextlib import contextmanager
-from ctypes import POINTER, byref, c_void_p
+from ctypes import POINTER, byref, c_char_p, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _ffi
