@@ -124,13 +124,7 @@ mod tests {
     use crate::envelope::{interpret, RawResponse};
 
     fn account(body: &str) -> Result<Account> {
-        let raw = RawResponse {
-            status: 200,
-            body: body.as_bytes().to_vec(),
-            rate_limit_reset_ms: None,
-            location: None,
-        };
-        Account::from_response(interpret(raw)?)
+        Account::from_response(interpret(RawResponse::test(200, body))?)
     }
 
     #[test]

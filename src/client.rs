@@ -217,7 +217,17 @@ impl Client {
                 pagination.remove("pageToken");
             }
         }
-        self.send(path, &body)
+        let response = self.send(path, &body)?;
+        // A server that hands back the token it was given would make every
+        // caller's page loop endless: stop it here, once for all bindings.
+        if page_token.is_some() && response.next_page_token() == page_token {
+            return Err(Error::new(
+                Status::MalformedResponse,
+                "the server returned the page token it was given as the next one; stopping to avoid an endless loop",
+            )
+            .with_http_status(response.http_status));
+        }
+        Ok(response)
     }
 
     /// Calls Get Account.

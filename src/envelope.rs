@@ -17,6 +17,19 @@ pub(crate) struct RawResponse {
     pub location: Option<String>,
 }
 
+#[cfg(test)]
+impl RawResponse {
+    /// A response with just a status and a body, for tests.
+    pub(crate) fn test(status: u16, body: &str) -> RawResponse {
+        RawResponse {
+            status,
+            body: body.as_bytes().to_vec(),
+            rate_limit_reset_ms: None,
+            location: None,
+        }
+    }
+}
+
 /// A successful response: the raw body and its parsed envelope.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -185,12 +198,7 @@ mod tests {
     use super::*;
 
     fn raw(status: u16, body: &str) -> RawResponse {
-        RawResponse {
-            status,
-            body: body.as_bytes().to_vec(),
-            rate_limit_reset_ms: None,
-            location: None,
-        }
+        RawResponse::test(status, body)
     }
 
     const INVALID_SIG: &str = r#"{"meta":{"status":401},"data":[],"fail":[{"errors":[{"code":"err_xdk_invalid_signature","message":"0004 Invalid Signature","retryable":false}]}]}"#;

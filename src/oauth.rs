@@ -184,12 +184,7 @@ mod tests {
     use super::*;
 
     fn raw(status: u16, body: &str) -> RawResponse {
-        RawResponse {
-            status,
-            body: body.as_bytes().to_vec(),
-            rate_limit_reset_ms: None,
-            location: None,
-        }
+        RawResponse::test(status, body)
     }
 
     #[test]

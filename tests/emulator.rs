@@ -467,3 +467,41 @@ fn credentials_from_a_postman_export() {
     assert!(a.account_code.is_some());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_page_token_that_repeats_is_an_error_not_an_endless_loop() {
+    // The emulator never repeats tokens, so check the guard with a server
+    // that does: a tiny one-shot HTTP server echoing the request token.
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let token = request["meta"]["pagination"]["pageToken"].clone();
+        let reply = json!({"meta": {"status": 200, "pagination": {"next": token}}, "data": [{"id": 1}], "fail": []}).to_string();
+        let mut stream = stream;
+        write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}", reply.len()).unwrap();
+    });
+    let c = Client::new_api1(&base, keys(), &no_retry()).unwrap();
+    let e = c
+        .request_page("/api/audit/get-audit-events", None, 1, Some("T1"))
+        .unwrap_err();
+    assert_eq!(e.status(), Status::MalformedResponse);
+    assert!(e.message().contains("endless loop"));
+    server.join().unwrap();
+}

@@ -300,8 +300,6 @@ namespace Mimecast
             do
             {
                 var page = RequestPage(path, body, pageSize, Utf8.ToNative(token, "pageToken"));
-                if (page.NextPageToken != null && page.NextPageToken == token)
-                    throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The server returned the same page token twice; stopping to avoid an endless loop.", 0);
                 token = page.NextPageToken;
                 if (page.Data.ValueKind == JsonValueKind.Array)
                     foreach (var item in page.Data.EnumerateArray())
@@ -336,8 +334,6 @@ namespace Mimecast
             {
                 var t = token;
                 var page = await RunAsync(() => RequestPage(path, body, pageSize, Utf8.ToNative(t, "pageToken")), cancellationToken).ConfigureAwait(false);
-                if (page.NextPageToken != null && page.NextPageToken == token)
-                    throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The server returned the same page token twice; stopping to avoid an endless loop.", 0);
                 token = page.NextPageToken;
                 if (page.Data.ValueKind == JsonValueKind.Array)
                     foreach (var item in page.Data.EnumerateArray())
