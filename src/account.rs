@@ -46,7 +46,20 @@ pub struct Account {
 
 impl Account {
     pub(crate) fn from_response(response: Response) -> Result<Account> {
-        let first = response.data().first().cloned();
+        let Response {
+            http_status,
+            body,
+            json,
+            retries,
+        } = response;
+        // Move data[0] out rather than clone it: it is most of the response.
+        let first = match json {
+            Value::Object(mut envelope) => match envelope.remove("data") {
+                Some(Value::Array(mut data)) if !data.is_empty() => Some(data.swap_remove(0)),
+                _ => None,
+            },
+            _ => None,
+        };
         let json = match first {
             Some(v @ Value::Object(_)) => v,
             _ => {
@@ -54,7 +67,7 @@ impl Account {
                     Status::MalformedResponse,
                     "Get Account answered without an account object in 'data'",
                 )
-                .with_http_status(response.http_status))
+                .with_http_status(http_status))
             }
         };
         let s = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -93,8 +106,8 @@ impl Account {
             support_code: s("supportCode"),
             account_type: s("type"),
             user_count: i("userCount"),
-            raw_json: response.body,
-            retries: response.retries,
+            raw_json: body,
+            retries,
             json,
         })
     }
