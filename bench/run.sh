@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# libmimecast benchmarks: signing, round trips, concurrency, memory.
+#   make bench            (builds the library, then runs this)
+#   bash bench/run.sh [--quick]
+# Prints a table and writes bench/results.json. Not part of the tests.
+# Everything it builds goes to bench/.build/; it starts its own nginx on a free
+# loopback port (own prefix and config) and stops it on exit.
+set -euo pipefail
+
+QUICK=0
+for a in "$@"; do
+    case "$a" in
+        --quick) QUICK=1 ;;
+        -h|--help) sed -n 2,7p "$0"; exit 0 ;;
+        *) echo "unknown argument: $a (use --quick)" >&2; exit 2 ;;
+    esac
+done
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+B="$BENCH/.build"
+mkdir -p "$B"
+RAW="$B/raw.jsonl"
+: > "$RAW"
+LOG="$B/run.log"
+: > "$LOG"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+# Loopback only: no proxy may get in the way.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export PATH="$HOME/.dotnet/tools:$PATH"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ "$QUICK" = 1 ]; then
+    REPS=3; SIGN_N=50000; PY_SIGN_N=10000; CS_SIGN_N=20000; PS_SIGN_N=500
+    RT_N=1000; PY_RT_N=500; PY_REF_N=100; CS_RT_N=1000; PS_RT_N=100; CONC_S=0.5; MEM_N=20000
+else
+    REPS=7; SIGN_N=200000; PY_SIGN_N=50000; CS_SIGN_N=100000; PS_SIGN_N=3000
+    RT_N=5000; PY_RT_N=3000; PY_REF_N=500; CS_RT_N=5000; PS_RT_N=500; CONC_S=2; MEM_N=100000
+fi
+
+say() { printf '== %s\n' "$*" >&2; }
+unavailable() { # id reason
+    "$PY" -c 'import json,sys; print(json.dumps({"id": sys.argv[1], "unavailable": sys.argv[2]}))' "$1" "$2" >> "$RAW"
+}
+
+# --- Debian packages the benchmarks need (installed when missing and possible) ---
+need=()
+dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+"$PY" -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
+if [ ${#need[@]} -gt 0 ]; then
+    say "installing ${need[*]}"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
+    { $SUDO apt-get install -y --no-install-recommends "${need[@]}" || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends "${need[@]}"; }; } >>"$LOG" 2>&1 \
+        || say "could not install ${need[*]} (see $LOG); the rows that need them say so"
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+# --- Builds (release) ---
+say "building libmimecast (cargo build --release)"
+(cd "$ROOT" && cargo build --release) >>"$LOG" 2>&1 || { tail -30 "$LOG"; exit 1; }
+LIB="$ROOT/target/release/libmimecast.so"
+export MIMECAST_LIBRARY="$LIB"
+
+say "building the Rust benchmark"
+(cd "$BENCH/rust" && CARGO_TARGET_DIR="$B/rust" cargo build --release) >>"$LOG" 2>&1 || { tail -30 "$LOG"; exit 1; }
+RUSTB="$B/rust/release/mimecast-bench"
+
+say "building the C benchmark"
+HAVE_C=1
+if ! gcc -O2 -Wall -Wextra -I"$ROOT/include" "$BENCH/c/bench.c" -o "$B/bench_c" \
+        -L"$ROOT/target/release" -lmimecast -Wl,-rpath,"$ROOT/target/release" -lcrypto >>"$LOG" 2>&1; then
+    HAVE_C=0; say "C benchmark did not build (see $LOG)"
+fi
+
+say "building the C# benchmark"
+HAVE_CS=0; CS_REASON=""
+if command -v dotnet >/dev/null 2>&1; then
+    csbuild() {
+        rm -rf "$B/csharp" "$B/csharp-obj"
+        dotnet build "$BENCH/csharp/Bench.csproj" -c Release -nologo -v q "$@" -o "$B/csharp" \
+            -p:BaseIntermediateOutputPath="$B/csharp-obj/" >"$B/csharp-build.log" 2>&1
+    }
+    if csbuild -p:WithBinding=true; then
+        HAVE_CS=1
+    else
+        CS_REASON="the C# binding (bindings/csharp/Mimecast) does not compile: $(grep -m1 -o 'error [A-Z]*[0-9]*:[^[]*' "$B/csharp-build.log" || echo 'see bench/.build/csharp-build.log')"
+        cat "$B/csharp-build.log" >>"$LOG"
+        say "$CS_REASON; building the .NET reference rows only"
+        csbuild && HAVE_CS=2 || say "C# benchmark did not build"
+    fi
+else
+    CS_REASON="dotnet not installed"
+fi
+export BENCH_CS_BINDING_REASON="$CS_REASON"
+
+PWSH="$(command -v pwsh || true)"
+PS_MODULE="$ROOT/bindings/powershell/Mimecast"
+
+# --- Server ---
+PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+URL="http://127.0.0.1:$PORT"
+NGX="$(mktemp -d /tmp/mimecast-bench-nginx.XXXXXX)"
+NGINX_PID=""
+cleanup() {
+    if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+    rm -rf "$NGX"
+}
+trap cleanup EXIT
+if [ -x "$NGINX" ]; then
+    BODY="$(tr -d '\n' < "$BENCH/server/account.json")"
+    sed -e "s|@PREFIX@|$NGX|g" -e "s|@PORT@|$PORT|g" "$BENCH/server/nginx.conf.in" \
+        | "$PY" -c 'import sys; sys.stdout.write(sys.stdin.read().replace("@BODY@", sys.argv[1]))' "$BODY" > "$NGX/nginx.conf"
+    [ "$(id -u)" = 0 ] && sed -i '1i user root;' "$NGX/nginx.conf"
+    "$NGINX" -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" >>"$LOG" 2>&1
+    for _ in $(seq 50); do [ -s "$NGX/nginx.pid" ] && break; sleep 0.1; done
+    NGINX_PID="$(cat "$NGX/nginx.pid")"
+    SERVER="nginx $("$NGINX" -v 2>&1 | sed 's|.*/||'), 1 worker, keep-alive, fixed JSON envelope"
+else
+    echo "nginx is not available (apt-get install nginx-light)" >&2
+    exit 1
+fi
+say "server: $SERVER on $URL"
+
+# --- Machine info ---
+"$PY" - "$QUICK" "$REPS" "$SERVER" > "$B/machine.json" <<'EOF'
+import json, os, platform, subprocess, sys, datetime
+def out(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip().splitlines()[0]
+    except Exception:
+        return "n/a"
+cpu = "unknown CPU"
+for line in open("/proc/cpuinfo"):
+    if line.startswith("model name"):
+        cpu = line.split(":", 1)[1].strip(); break
+print(json.dumps({
+    "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    "quick": sys.argv[1] == "1", "reps": int(sys.argv[2]), "server": sys.argv[3],
+    "cpu": cpu, "nproc": os.cpu_count(), "kernel": platform.release(),
+    "loadavg": open("/proc/loadavg").read().split()[:3],
+    "git": out("git", "-C", os.environ.get("ROOT", "."), "rev-parse", "--short", "HEAD"),
+    "tools": "; ".join([out("rustc", "--version"), out("gcc", "--version"), "Python " + platform.python_version(),
+                        "dotnet " + out("dotnet", "--version"), out("pwsh", "--version")]),
+}))
+EOF
+
+run() { # label cmd...
+    say "$1"; shift
+    if ! "$@" >>"$RAW" 2>>"$LOG"; then say "  failed (see $LOG)"; fi
+}
+
+# --- Signing ---
+run "signing: Rust" "$RUSTB" sign "$SIGN_N" "$REPS"
+if [ "$HAVE_C" = 1 ]; then run "signing: C" "$B/bench_c" sign "$SIGN_N" "$REPS"; else unavailable c.sign.fixed "C benchmark did not build"; fi
+run "signing: Python" "$PY" "$BENCH/python/bench.py" sign "$PY_SIGN_N" "$REPS"
+if [ "$HAVE_CS" != 0 ]; then run "signing: C#" dotnet "$B/csharp/Bench.dll" sign "$CS_SIGN_N" "$REPS"
+else unavailable cs.sign.generated "$CS_REASON"; unavailable cs.ref.sign "C# benchmark did not build"; fi
+if [ -n "$PWSH" ]; then run "signing: PowerShell" "$PWSH" -NoProfile -NonInteractive -File "$BENCH/powershell/bench.ps1" -Mode sign -Iters "$PS_SIGN_N" -Reps "$REPS" -ModulePath "$PS_MODULE"
+else unavailable ps.sign.module "pwsh is not installed"; unavailable ps.ref.sign "pwsh is not installed"; fi
+
+# --- Round trips ---
+run "round trips: Rust" "$RUSTB" rt "$URL" "$RT_N" "$REPS"
+if [ "$HAVE_C" = 1 ]; then run "round trips: C" "$B/bench_c" rt "$URL" "$RT_N" "$REPS"; fi
+run "round trips: Python" "$PY" "$BENCH/python/bench.py" rt "$URL" "$PY_RT_N" "$REPS" "$PY_REF_N"
+if [ "$HAVE_CS" != 0 ]; then run "round trips: C#" dotnet "$B/csharp/Bench.dll" rt "$URL" "$CS_RT_N" "$REPS"
+else unavailable cs.rt.lib "$CS_REASON"; fi
+if [ -n "$PWSH" ]; then run "round trips: PowerShell" "$PWSH" -NoProfile -NonInteractive -File "$BENCH/powershell/bench.ps1" -Mode rt -Iters "$PS_RT_N" -Reps "$REPS" -Url "$URL" -ModulePath "$PS_MODULE"
+else unavailable ps.rt.module "pwsh is not installed"; unavailable ps.ref.rt "pwsh is not installed"; fi
+
+# --- Concurrency ---
+run "concurrency: Rust Arc<Client>, 1/2/4/8 threads" "$RUSTB" conc "$URL" "$CONC_S" 3
+
+# --- Memory ---
+if [ "$HAVE_C" = 1 ]; then
+    run "memory: $MEM_N mc_get_account" "$B/bench_c" mem-rt "$URL" 1000 "$MEM_N"
+    run "memory: $MEM_N mc_sign" "$B/bench_c" mem-sign 1000 "$MEM_N"
+fi
+
+echo >&2
+ROOT="$ROOT" "$PY" "$BENCH/report.py" "$RAW" "$B/machine.json" "$BENCH/results.json"
+echo
+echo "raw results: bench/.build/raw.jsonl; log: bench/.build/run.log; summary: bench/results.json"
