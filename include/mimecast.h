@@ -28,8 +28,11 @@
  *    or freeing an object while another thread still uses it. Error details
  *    (mc_last_error_*) and mc_last_retry_count() are per thread.
  *  - Blocking: mc_get_account(), mc_request() and mc_request_page() block
- *    for at most the configured timeout per attempt, plus the retry policy's
- *    waits (bounded by its total budget). Nothing else does network I/O.
+ *    for each attempt at most the request timeout (plus, for API 2.0, one
+ *    token request), and stop retrying when the next wait would exceed the
+ *    retry budget: in all, at most about the budget plus one timeout
+ *    (defaults: 60 s + 60 s). Nothing else does network I/O. There is no
+ *    cancel call: choose the timeout and budget accordingly.
  *  - No panic or Rust unwinding ever crosses this ABI: an internal bug is
  *    reported as MC_STATUS_INTERNAL.
  *  - Secrets (secret key, access key, application key, client secret, OAuth
@@ -428,7 +431,8 @@ MC_MUST_USE mc_status mc_options_set_max_response_bytes(mc_options *options, uin
 /*
  Sets the retry policy: on HTTP 429 the client waits at least the
  X-RateLimit-Reset time and retries; on 5xx and broken connections it backs
- off exponentially with jitter. `max_retries` is the number of retries after
+ off exponentially with jitter (for mc_request() only after
+ mc_options_set_retry_after_send(), see there). `max_retries` is the number of retries after
  the first attempt (0 disables retrying); `max_total_ms` caps the total
  waiting per call. Defaults: 3 retries, 60000 ms. mc_last_retry_count()
  tells how many retries a call needed.
@@ -437,6 +441,17 @@ MC_MUST_USE
 mc_status mc_options_set_retry(mc_options *options,
                                uint32_t max_retries,
                                uint32_t max_total_ms);
+
+/*
+ Also retry mc_request() calls after failures that happen once the request
+ may have reached the server: HTTP 5xx, or a connection broken while
+ waiting for the answer. Off by default, because for an endpoint that
+ changes something (adding a group member, releasing a message) the retry
+ could do it twice. mc_get_account() and mc_request_page() are reads and
+ are always retried; HTTP 429 and connections that never opened are always
+ retried, for every call.
+ */
+MC_MUST_USE mc_status mc_options_set_retry_after_send(mc_options *options, bool enabled);
 
 /*
  Sets the proxy. NULL (the default) takes it from the environment:
@@ -583,7 +598,8 @@ void mc_signed_headers_free(mc_signed_headers *headers);
  On success `*out` receives the account; free it with mc_account_free().
  Failures: see mc_status; for MC_STATUS_API_FAILURE, MC_STATUS_UNAUTHORIZED
  and MC_STATUS_BINDING_EXPIRED, mc_last_error_code() gives Mimecast's code.
- Blocks for at most the configured timeout. Thread-safe.
+ Blocks for at most the retry budget plus one request timeout (see
+ mc_options_set_retry()). Thread-safe.
  */
 MC_MUST_USE mc_status mc_get_account(const mc_client *client, mc_account **out);
 

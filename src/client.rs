@@ -172,10 +172,14 @@ impl Client {
 
     /// POSTs `body` (a JSON object as text; `{"data":[]}` when `None`) to
     /// `path` and returns the checked response envelope. Retries per the
-    /// options' retry policy.
+    /// options' retry policy; a failure after the request may have reached
+    /// the server is retried only with [`RetryPolicy::retry_after_send`],
+    /// since the endpoint may change something.
+    ///
+    /// [`RetryPolicy::retry_after_send`]: crate::RetryPolicy::retry_after_send
     pub fn request(&self, path: &str, body: Option<&str>) -> Result<Response> {
         let body = parse_body(body)?;
-        self.send(path, &body)
+        self.send(path, &body, self.options.retry.retry_after_send)
     }
 
     /// One page of a paged endpoint: sets `meta.pagination.pageSize` (when
@@ -217,7 +221,8 @@ impl Client {
                 pagination.remove("pageToken");
             }
         }
-        let response = self.send(path, &body)?;
+        // Paged endpoints list things: repeating a page request is harmless.
+        let response = self.send(path, &body, true)?;
         // A server that hands back the token it was given would make every
         // caller's page loop endless: stop it here, once for all bindings.
         if page_token.is_some() && response.next_page_token() == page_token {
@@ -232,10 +237,13 @@ impl Client {
 
     /// Calls Get Account.
     pub fn get_account(&self) -> Result<Account> {
-        Account::from_response(self.request(GET_ACCOUNT_PATH, None)?)
+        let body = parse_body(None)?;
+        Account::from_response(self.send(GET_ACCOUNT_PATH, &body, true)?)
     }
 
-    fn send(&self, path: &str, body: &Map<String, Value>) -> Result<Response> {
+    /// `idempotent`: whether a request that may have been processed can be
+    /// sent again (see [`retry::delay_for`]).
+    fn send(&self, path: &str, body: &Map<String, Value>, idempotent: bool) -> Result<Response> {
         sign::validate_path(path)?;
         // Sign exactly what goes on the wire: the URL parser percent-encodes
         // non-ASCII paths, and the server checks the encoded form.
@@ -247,9 +255,13 @@ impl Client {
         };
         let body = serde_json::to_vec(body)
             .map_err(|_| Error::invalid_argument("the request body cannot be serialised"))?;
-        let (result, retries) = retry::run(&self.options.retry, &self.log, &wire_path, || {
-            self.attempt(url.as_str(), &wire_path, &body)
-        });
+        let (result, retries) = retry::run(
+            &self.options.retry,
+            idempotent,
+            &self.log,
+            &wire_path,
+            || self.attempt(url.as_str(), &wire_path, &body),
+        );
         match result {
             Ok(mut r) => {
                 r.retries = retries;
@@ -337,7 +349,16 @@ impl Client {
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
         ];
-        self.transport.post(&url, &headers, body.as_bytes())
+        let started = Instant::now();
+        let raw = self.transport.post(&url, &headers, body.as_bytes());
+        let status = raw.as_ref().map(|r| r.status).unwrap_or(0);
+        self.log.emit(LogLevel::Info, || {
+            format!(
+                "POST {TOKEN_PATH} -> HTTP {status} in {} ms",
+                started.elapsed().as_millis()
+            )
+        });
+        raw
     }
 }
 

@@ -116,7 +116,12 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
     match status {
         200..=299 => {}
         300..=399 => {
-            let to = raw.location.as_deref().unwrap_or("an unknown location");
+            // Only scheme, host and path: a query could carry a token.
+            let to = raw
+                .location
+                .as_deref()
+                .map(|l| l.split(['?', '#']).next().unwrap_or_default().chars().take(200).collect::<String>())
+                .unwrap_or_else(|| "an unknown location".to_owned());
             return fail(
                 Status::HttpError,
                 format!("the server answered HTTP {status}, redirecting to {to}; redirects are not followed because the request carries credentials: check the base URL"),

@@ -95,6 +95,9 @@ pub struct Error {
     api_message: Option<String>,
     retry_after_ms: Option<u64>,
     retries: u32,
+    // Whether the request may have reached the server, which decides if a
+    // retry could repeat a change.
+    maybe_delivered: bool,
 }
 
 impl Error {
@@ -107,6 +110,7 @@ impl Error {
             api_message: None,
             retry_after_ms: None,
             retries: 0,
+            maybe_delivered: false,
         }
     }
 
@@ -128,6 +132,18 @@ impl Error {
     pub(crate) fn with_retry_after_ms(mut self, ms: Option<u64>) -> Error {
         self.retry_after_ms = ms;
         self
+    }
+
+    pub(crate) fn maybe_delivered(mut self) -> Error {
+        self.maybe_delivered = true;
+        self
+    }
+
+    /// True when the failure happened after the request may have reached the
+    /// server (a 5xx, a connection broken while waiting for the answer):
+    /// repeating such a request could repeat its effect.
+    pub fn may_have_been_processed(&self) -> bool {
+        self.maybe_delivered || matches!(self.http_status, Some(500..=599))
     }
 
     pub(crate) fn with_retries(mut self, retries: u32) -> Error {

@@ -56,6 +56,13 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Longest single backoff. Default 10 s.
     pub max_delay: Duration,
+    /// Also retry generic requests ([`crate::Client::request`]) after
+    /// failures that happen once the request may have reached the server
+    /// (HTTP 5xx, a connection broken while waiting for the answer). Off by
+    /// default: the retry could repeat a change, such as adding a group
+    /// member twice. Get Account and paged requests are reads and are always
+    /// retried; 429s and connections that never opened are always retried.
+    pub retry_after_send: bool,
 }
 
 impl Default for RetryPolicy {
@@ -65,6 +72,7 @@ impl Default for RetryPolicy {
             budget: Duration::from_secs(60),
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(10),
+            retry_after_send: false,
         }
     }
 }

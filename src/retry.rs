@@ -11,11 +11,18 @@ use crate::options::{LogLevel, RetryPolicy};
 
 /// How long to wait before retrying after `error`, or `None` when the error
 /// is not worth retrying (bad keys, bad input, API failures, timeouts).
+/// `idempotent` says whether repeating a request that may have been
+/// processed is harmless; a 429 or a connection that never opened is always
+/// safe to retry.
 pub(crate) fn delay_for(
     policy: &RetryPolicy,
     retries_done: u32,
     error: &Error,
+    idempotent: bool,
 ) -> Option<Duration> {
+    if error.may_have_been_processed() && !idempotent {
+        return None;
+    }
     match error.status() {
         Status::RateLimited => {
             // Without a Reset header, one backoff step is the best guess.
@@ -67,6 +74,7 @@ fn jitter(max: Duration) -> Duration {
 /// Returns the result and how many retries it took.
 pub(crate) fn run<T>(
     policy: &RetryPolicy,
+    idempotent: bool,
     log: &Log,
     what: &str,
     mut attempt: impl FnMut() -> Result<T, Error>,
@@ -81,7 +89,7 @@ pub(crate) fn run<T>(
         if retries >= policy.max_retries {
             return (Err(error), retries);
         }
-        let delay = match delay_for(policy, retries, &error) {
+        let delay = match delay_for(policy, retries, &error, idempotent) {
             Some(d) => d,
             None => return (Err(error), retries),
         };
@@ -121,7 +129,7 @@ mod tests {
     fn rate_limit_waits_at_least_reset() {
         let e = Error::new(Status::RateLimited, "x").with_retry_after_ms(Some(1500));
         for _ in 0..50 {
-            let d = delay_for(&policy(), 0, &e).unwrap();
+            let d = delay_for(&policy(), 0, &e, true).unwrap();
             assert!(
                 d >= Duration::from_millis(1500) && d <= Duration::from_millis(1650),
                 "{d:?}"
@@ -134,7 +142,7 @@ mod tests {
         let e = Error::new(Status::HttpError, "x").with_http_status(503);
         for n in 0..8 {
             let step = backoff(&policy(), n);
-            let d = delay_for(&policy(), n, &e).unwrap();
+            let d = delay_for(&policy(), n, &e, true).unwrap();
             assert!(d >= step / 2 && d <= step, "{n}: {d:?} vs {step:?}");
             assert!(step <= policy().max_delay);
         }
@@ -150,7 +158,7 @@ mod tests {
             Error::new(Status::Timeout, "x"),
             Error::new(Status::InvalidArgument, "x"),
         ] {
-            assert_eq!(delay_for(&policy(), 0, &e), None, "{e:?}");
+            assert_eq!(delay_for(&policy(), 0, &e, true), None, "{e:?}");
         }
     }
 
@@ -162,14 +170,14 @@ mod tests {
             ..policy()
         };
         let mut calls = 0;
-        let (r, retries) = run(&p, &Log::default(), "t", || -> Result<(), Error> {
+        let (r, retries) = run(&p, true, &Log::default(), "t", || -> Result<(), Error> {
             calls += 1;
             Err(Error::new(Status::Transport, "x"))
         });
         assert!(r.is_err());
         assert_eq!((calls, retries), (3, 2));
         let mut calls = 0;
-        let (r, retries) = run(&p, &Log::default(), "t", || {
+        let (r, retries) = run(&p, true, &Log::default(), "t", || {
             calls += 1;
             if calls < 2 {
                 Err(Error::new(Status::Transport, "x"))
@@ -181,12 +189,27 @@ mod tests {
     }
 
     #[test]
+    fn possibly_processed_requests_are_retried_only_when_idempotent() {
+        let server = Error::new(Status::HttpError, "x").with_http_status(502);
+        let broken = Error::new(Status::Transport, "x").maybe_delivered();
+        let refused = Error::new(Status::Transport, "x");
+        let limited = Error::new(Status::RateLimited, "x").with_retry_after_ms(Some(10));
+        for e in [&server, &broken] {
+            assert!(delay_for(&policy(), 0, e, true).is_some());
+            assert_eq!(delay_for(&policy(), 0, e, false), None, "{e:?}");
+        }
+        for e in [&refused, &limited] {
+            assert!(delay_for(&policy(), 0, e, false).is_some(), "{e:?}");
+        }
+    }
+
+    #[test]
     fn budget_stops_long_waits() {
         let p = RetryPolicy {
             budget: Duration::from_millis(100),
             ..policy()
         };
-        let (r, retries) = run(&p, &Log::default(), "t", || -> Result<(), Error> {
+        let (r, retries) = run(&p, true, &Log::default(), "t", || -> Result<(), Error> {
             Err(Error::new(Status::RateLimited, "x").with_retry_after_ms(Some(5000)))
         });
         assert!(r.is_err());

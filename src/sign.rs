@@ -125,7 +125,7 @@ impl Api1Signer {
     ) -> Result<SignedHeaders> {
         validate_path(path)?;
         let date = match date {
-            Some(d) => header_value("date", d)?.to_owned(),
+            Some(d) => validate_date(header_value("date", d)?)?.to_owned(),
             None => utc_date_now(),
         };
         let request_id = match request_id {
@@ -200,6 +200,21 @@ pub fn utc_date_now() -> String {
     date
 }
 
+/// A caller-supplied date must be what Mimecast checks: RFC 1123 in UTC with
+/// the `UTC` suffix. Local times, `GMT` and other formats are the signing
+/// bugs public clients are known for, so they are refused here.
+fn validate_date(date: &str) -> Result<&str> {
+    let as_gmt = date.strip_suffix(" UTC").map(|d| format!("{d} GMT"));
+    let parsed = as_gmt.as_deref().map(httpdate::parse_http_date);
+    // httpdate also accepts RFC 850 and asctime: require the exact RFC 1123 shape.
+    match parsed {
+        Some(Ok(t)) if date.len() == 29 && httpdate::fmt_http_date(t) == as_gmt.unwrap_or_default() => Ok(date),
+        _ => Err(Error::invalid_argument(
+            "the date must be RFC 1123 in UTC with the UTC suffix, for example 'Tue, 24 Nov 2015 12:50:11 UTC'",
+        )),
+    }
+}
+
 /// Decodes the base64 secret key. The error never includes the key or the
 /// offending byte: both would leak part of the secret.
 pub fn decode_secret(secret_key: &str) -> Result<Zeroizing<Vec<u8>>> {
@@ -268,6 +283,11 @@ pub(crate) fn validate_path(path: &str) -> Result<()> {
     if !path.starts_with('/') {
         return Err(Error::invalid_argument(
             "the request path must start with '/', for example /api/account/get-account",
+        ));
+    }
+    if path.contains('?') || path.contains('#') {
+        return Err(Error::invalid_argument(
+            "the request path must not carry a query string or fragment: Mimecast signs the path only and takes parameters in the JSON body",
         ));
     }
     if path.bytes().any(|b| b <= 0x20 || b == 0x7f) {
@@ -356,6 +376,31 @@ mod tests {
     }
 
     #[test]
+    fn dates_must_be_rfc1123_utc() {
+        let s = signer();
+        for bad in [
+            "Tue, 24 Nov 2015 12:50:11 GMT",
+            "Tue, 24 Nov 2015 12:50:11",
+            "Tue, 4 Nov 2015 12:50:11 UTC",
+            "Wed, 24 Nov 2015 12:50:11 UTC",
+            "2015-11-24T12:50:11Z",
+            "Tuesday, 24-Nov-15 12:50:11 UTC",
+        ] {
+            let e = s.sign("/api/x", Some(bad), None).unwrap_err();
+            assert_eq!(e.status(), Status::InvalidArgument, "{bad}");
+        }
+        assert!(s
+            .sign("/api/x", Some("Tue, 03 Mar 2026 09:05:00 UTC"), None)
+            .is_ok());
+    }
+
+    #[test]
+    fn query_strings_are_refused() {
+        let e = signer().sign("/api/x?a=b", None, None).unwrap_err();
+        assert!(e.message().contains("query string"));
+    }
+
+    #[test]
     fn header_injection_is_refused() {
         let s = signer();
         assert!(s.sign("/api/x", Some("Tue\r\nX-Evil: 1"), None).is_err());
@@ -383,7 +428,9 @@ mod tests {
 
     #[test]
     fn surrounding_whitespace_is_ignored() {
-        let a = signer().sign("/p", Some("d"), Some("r")).unwrap();
+        let a = signer()
+            .sign("/p", Some("Tue, 24 Nov 2015 12:50:11 UTC"), Some("r"))
+            .unwrap();
         let b = Api1Signer::new(
             " app-id\n",
             "app-key ",
@@ -391,7 +438,7 @@ mod tests {
             &format!(" {SECRET}\n"),
         )
         .unwrap()
-        .sign("/p", Some("d"), Some("r"))
+        .sign("/p", Some("Tue, 24 Nov 2015 12:50:11 UTC"), Some("r"))
         .unwrap();
         assert_eq!(a, b);
     }

@@ -98,7 +98,8 @@ impl Transport {
                         body.len()
                     ),
                 )
-                .with_http_status(status));
+                .with_http_status(status)
+                .maybe_delivered());
             }
         }
         Ok(RawResponse {
@@ -263,9 +264,15 @@ fn map_transport_error(t: &ureq::Transport) -> Error {
     };
     // Only the OS error text: ureq's own message can quote request headers,
     // and the Authorization header holds the access key.
-    match find_io_error(t) {
+    let error = match find_io_error(t) {
         Some(io) => Error::new(status, format!("{what}: {io}")),
         None => Error::new(status, what),
+    };
+    // Before a connection exists nothing can have been sent; after, the
+    // server may have received the request even if no answer came back.
+    match t.kind() {
+        K::Dns | K::ConnectionFailed => error,
+        _ => error.maybe_delivered(),
     }
 }
 
@@ -280,6 +287,7 @@ fn map_io_error(e: &io::Error, during: &str) -> Error {
         Status::Transport,
         format!("the connection broke while {during}: {e}"),
     )
+    .maybe_delivered()
 }
 
 fn timeout_error(during: &str) -> Error {

@@ -237,10 +237,18 @@ fn retries_wait_for_the_rate_limit_reset() {
         t.elapsed()
     );
     assert_eq!(a.retries, 1);
+    // Reads are retried after 5xx and broken connections.
     emu.fault(json!({"fault": "server_error", "times": 2}));
-    assert_eq!(c.request("/api/x", None).unwrap().retries, 2);
+    assert_eq!(c.get_account().unwrap().retries, 2);
     emu.fault(json!({"fault": "drop"}));
-    assert_eq!(c.request("/api/x", None).unwrap().retries, 1);
+    assert_eq!(c.get_account().unwrap().retries, 1);
+    emu.fault(json!({"fault": "server_error"}));
+    assert_eq!(
+        c.request_page("/api/audit/get-audit-events", None, 2, None)
+            .unwrap()
+            .retries,
+        1
+    );
     // Permanent failures are not retried.
     emu.fault(json!({"fault": "binding_expired"}));
     assert_eq!(c.get_account().unwrap_err().retries(), 0);
@@ -504,4 +512,43 @@ fn a_page_token_that_repeats_is_an_error_not_an_endless_loop() {
     assert_eq!(e.status(), Status::MalformedResponse);
     assert!(e.message().contains("endless loop"));
     server.join().unwrap();
+}
+
+#[test]
+fn generic_requests_that_may_have_been_processed_are_not_repeated() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &quick());
+    let path = "/api/directory/add-group-member";
+    let posts = |emu: &Emulator| {
+        emu.requests()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["path"] == path)
+            .count()
+    };
+    for fault in ["reset", "server_error", "drop"] {
+        emu.fault(json!({"fault": fault}));
+        let e = c
+            .request(path, Some(r#"{"data":[{"id":"g","emailAddress":"a@b"}]}"#))
+            .unwrap_err();
+        assert!(e.may_have_been_processed(), "{fault}: {e:?}");
+        assert_eq!(e.retries(), 0, "{fault}");
+    }
+    assert_eq!(posts(&emu), 3, "each call reached the server exactly once");
+    // 429 means not processed: always retried.
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 50}));
+    assert_eq!(c.request(path, None).unwrap().retries, 1);
+    // Opting in retries the rest too.
+    let mut o = quick();
+    o.retry.retry_after_send = true;
+    emu.fault(json!({"fault": "server_error"}));
+    assert_eq!(api1(&emu, &o).request(path, None).unwrap().retries, 1);
+    // A refused connection never reached a server: retried for every call.
+    let dead = Client::new_api1("http://127.0.0.1:9", keys(), &quick()).unwrap();
+    let e = dead.request(path, None).unwrap_err();
+    assert_eq!(
+        (e.status(), e.retries(), e.may_have_been_processed()),
+        (Status::Transport, 3, false)
+    );
 }

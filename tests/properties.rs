@@ -120,9 +120,10 @@ proptest! {
         app_key in "[^\\s\\x00-\\x1f\\x7f-\\x9f]{1,40}",
         access_key in "[A-Za-z0-9_-]{1,80}",
         path in "/[A-Za-z0-9/_.-]{0,60}",
-        date in "[A-Za-z0-9 ,:]{1,40}",
+        seconds in 0u64..4_102_444_800,
         request_id in "[A-Za-z0-9{}-]{1,40}",
     ) {
+        let date = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds)).replace("GMT", "UTC");
         let secret_b64 = b64(&secret);
         let keys = Api1Keys { app_id: "app", app_key: &app_key, access_key: &access_key, secret_key: &secret_b64 };
         let client = Client::new_api1("eu", keys, &Options::default()).unwrap();

@@ -275,7 +275,8 @@ pub unsafe extern "C" fn mc_options_set_max_response_bytes(
 
 /// Sets the retry policy: on HTTP 429 the client waits at least the
 /// X-RateLimit-Reset time and retries; on 5xx and broken connections it backs
-/// off exponentially with jitter. `max_retries` is the number of retries after
+/// off exponentially with jitter (for mc_request() only after
+/// mc_options_set_retry_after_send(), see there). `max_retries` is the number of retries after
 /// the first attempt (0 disables retrying); `max_total_ms` caps the total
 /// waiting per call. Defaults: 3 retries, 60000 ms. mc_last_retry_count()
 /// tells how many retries a call needed.
@@ -290,6 +291,25 @@ pub unsafe extern "C" fn mc_options_set_retry(
         let options = handle_mut("options", options)?;
         options.inner.retry.max_retries = max_retries;
         options.inner.retry.budget = Duration::from_millis(u64::from(max_total_ms));
+        Ok(())
+    })
+}
+
+/// Also retry mc_request() calls after failures that happen once the request
+/// may have reached the server: HTTP 5xx, or a connection broken while
+/// waiting for the answer. Off by default, because for an endpoint that
+/// changes something (adding a group member, releasing a message) the retry
+/// could do it twice. mc_get_account() and mc_request_page() are reads and
+/// are always retried; HTTP 429 and connections that never opened are always
+/// retried, for every call.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_options_set_retry_after_send(
+    options: *mut mc_options,
+    enabled: bool,
+) -> mc_status {
+    guard(|| {
+        handle_mut("options", options)?.inner.retry.retry_after_send = enabled;
         Ok(())
     })
 }
@@ -600,7 +620,8 @@ pub unsafe extern "C" fn mc_signed_headers_free(headers: *mut mc_signed_headers)
 /// On success `*out` receives the account; free it with mc_account_free().
 /// Failures: see mc_status; for MC_STATUS_API_FAILURE, MC_STATUS_UNAUTHORIZED
 /// and MC_STATUS_BINDING_EXPIRED, mc_last_error_code() gives Mimecast's code.
-/// Blocks for at most the configured timeout. Thread-safe.
+/// Blocks for at most the retry budget plus one request timeout (see
+/// mc_options_set_retry()). Thread-safe.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn mc_get_account(

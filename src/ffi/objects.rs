@@ -10,7 +10,6 @@ use crate::account::Account;
 use crate::error::{Error, Result, Status};
 use crate::sign::SignedHeaders;
 
-
 /// The four headers that authenticate an API 1.0 request, as returned by
 /// mc_sign(). All strings are NUL-terminated UTF-8 owned by the struct; the
 /// struct is read-only and freed with mc_signed_headers_free().

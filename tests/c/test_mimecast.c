@@ -718,6 +718,21 @@ static void test_sign_misc(void)
         mc_signed_headers_free(h1);
         mc_signed_headers_free(h2);
     }
+    /* The known signing bugs are refused: GMT or local-style dates, a query
+       string (Mimecast signs the path only). */
+    {
+        static const char *const bad_dates[] = {
+            "Tue, 24 Nov 2015 12:50:11 GMT", "Tue, 24 Nov 2015 12:50:11", "Tue, 4 Nov 2015 12:50:11 UTC",
+            "2015-11-24T12:50:11Z"};
+        for (size_t i = 0; i < sizeof bad_dates / sizeof bad_dates[0]; i++) {
+            mc_signed_headers *bad = SENT;
+            EXPECT(mc_sign(c, "/api/x", bad_dates[i], NULL, &bad), MC_STATUS_INVALID_ARGUMENT);
+            CHECK(bad == SENT);
+        }
+        mc_signed_headers *q = SENT;
+        EXPECT(mc_sign(c, "/api/x?a=b", NULL, NULL, &q), MC_STATUS_INVALID_ARGUMENT);
+        CHECK(strstr(mc_last_error_message(), "query string") != NULL);
+    }
     /* Only date or only request id given. */
     mc_signed_headers *h = SENT;
     EXPECT(mc_sign(c, "/api/x", "Tue, 24 Nov 2015 12:50:11 UTC", NULL, &h), MC_STATUS_OK);
@@ -1087,8 +1102,25 @@ static void test_faults(void)
         CHECK(ms >= 300); /* waited at least X-RateLimit-Reset */
         CHECK(ms < 60000);
     }
-    EXPECT(fault_call("{\"fault\":\"server_error\"}", d, CALL_REQUEST), MC_STATUS_OK);
+    /* A 5xx on a read is retried; on a generic request (which may change
+       something) only after mc_options_set_retry_after_send. */
+    EXPECT(fault_call("{\"fault\":\"server_error\"}", d, CALL_ACCOUNT), MC_STATUS_OK);
     CHECK(mc_last_retry_count() == 1);
+    EXPECT(fault_call("{\"fault\":\"server_error\"}", d, CALL_REQUEST), MC_STATUS_HTTP_ERROR);
+    CHECK(mc_last_retry_count() == 0);
+    EXPECT(fault_call("{\"fault\":\"reset\"}", d, CALL_REQUEST), MC_STATUS_TRANSPORT);
+    CHECK(mc_last_retry_count() == 0);
+    {
+        mc_options *after = mc_options_new();
+        EXPECT(mc_options_set_proxy(after, ""), MC_STATUS_OK);
+        EXPECT(mc_options_set_retry_after_send(NULL, true), MC_STATUS_INVALID_ARGUMENT);
+        EXPECT(mc_options_set_retry_after_send(after, true), MC_STATUS_OK);
+        EXPECT(fault_call("{\"fault\":\"server_error\"}", after, CALL_REQUEST), MC_STATUS_OK);
+        CHECK(mc_last_retry_count() == 1);
+        EXPECT(mc_options_set_retry_after_send(after, false), MC_STATUS_OK);
+        EXPECT(fault_call("{\"fault\":\"server_error\"}", after, CALL_REQUEST), MC_STATUS_HTTP_ERROR);
+        mc_options_free(after);
+    }
     EXPECT(fault_call("{\"fault\":\"rate_limited\",\"reset_ms\":50,\"times\":2}", d, CALL_ACCOUNT),
            MC_STATUS_OK);
     CHECK(mc_last_retry_count() == 2);

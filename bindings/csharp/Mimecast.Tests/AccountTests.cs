@@ -92,6 +92,9 @@ namespace Mimecast.Tests
             using var client = Emu.Client();
             var r = client.Request("/api/account/get-account");
             Assert.Equal("CUSA12A345", r.Data[0].GetProperty("accountCode").GetString());
+            // What PowerShell passes for $null: the same as no body.
+            var empty = client.Request("/api/directory/find-groups", "");
+            Assert.Equal(0, empty.Data[0].GetProperty("echo").GetArrayLength());
         }
 
         [Fact]

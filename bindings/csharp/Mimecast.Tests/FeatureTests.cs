@@ -121,6 +121,19 @@ namespace Mimecast.Tests
         }
 
         [Fact]
+        public void GenericRequestThatMayHaveBeenProcessedIsNotRepeatedUnlessAllowed()
+        {
+            using var c = Emu.Client(new MimecastClientOptions { MaxRetries = 3 });
+            Emu.Fault("server_error");
+            var e = Assert.ThrowsAny<MimecastException>(() => c.Request("/api/directory/add-group-member"));
+            Assert.Equal(500, e.HttpStatus);
+            Assert.Equal(1, Emu.Stats().GetProperty("requests").GetInt32());
+            using var allowed = Emu.Client(new MimecastClientOptions { MaxRetries = 3, RetryAfterSend = true });
+            Emu.Fault("server_error");
+            Assert.Equal(1, allowed.Request("/api/directory/add-group-member").RetryCount);
+        }
+
+        [Fact]
         public void RetriesDisabled()
         {
             using var c = Emu.Client(new MimecastClientOptions { MaxRetries = 0 });

@@ -104,6 +104,8 @@ namespace Mimecast.Tests
         {
             Assert.Equal("baseUrlOrRegion", Assert.Throws<ArgumentNullException>(() => new MimecastClient(null!, "a", "b", "c", Emulator.SecretKey)).ParamName);
             Assert.Equal("appId", Assert.Throws<ArgumentException>(() => new MimecastClient("eu", "", "b", "c", Emulator.SecretKey)).ParamName);
+            Assert.Equal("appId", Assert.Throws<ArgumentException>(() => new MimecastClient("eu", "   ", "b", "c", Emulator.SecretKey)).ParamName);
+            Assert.Equal("secretKey", Assert.Throws<ArgumentException>(() => new MimecastClient("eu", "a", "b", "c", " ")).ParamName);
             Assert.Equal("appKey", Assert.Throws<ArgumentException>(() => new MimecastClient("eu", "a", "x\0y", "c", Emulator.SecretKey)).ParamName);
             using var client = new MimecastClient("eu", Emulator.AppId, Emulator.AppKey, Emulator.AccessKey, Emulator.SecretKey);
             Assert.Equal("path", Assert.Throws<ArgumentException>(() => client.Sign("")).ParamName);

@@ -114,6 +114,13 @@ namespace Mimecast
             }
         }
 
+        /// <summary>
+        /// The request body; null or empty means none (<c>{"data":[]}</c>). PowerShell passes <c>$null</c> to a string
+        /// parameter as "", so the two must mean the same.
+        /// </summary>
+        private static byte[]? Body(string? jsonBody) =>
+            string.IsNullOrEmpty(jsonBody) ? null : Utf8.ToNative(jsonBody, nameof(jsonBody));
+
         private static IntPtr Pin(byte[] bytes, List<GCHandle> pins)
         {
             var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
@@ -228,7 +235,7 @@ namespace Mimecast
         public MimecastResponse Request(string path, string? jsonBody = null)
         {
             var p = Utf8.Required(path, nameof(path));
-            var body = Utf8.ToNative(jsonBody, nameof(jsonBody));
+            var body = Body(jsonBody);
             var h = Handle();
             int st = NativeMethods.mc_request(h, p, body, out IntPtr response);
             if (st != 0) throw MimecastException.FromLastError(st);
@@ -260,7 +267,7 @@ namespace Mimecast
         public MimecastResponse RequestPage(string path, string? jsonBody = null, int pageSize = 0, string? pageToken = null)
         {
             var p = Utf8.Required(path, nameof(path));
-            var body = Utf8.ToNative(jsonBody, nameof(jsonBody));
+            var body = Body(jsonBody);
             if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
             if (pageToken != null && pageToken.Length == 0) throw new ArgumentException("The page token must not be empty (null for the first page).", nameof(pageToken));
             return RequestPage(p, body, (uint)pageSize, Utf8.ToNative(pageToken, nameof(pageToken)));
@@ -288,7 +295,7 @@ namespace Mimecast
         public IEnumerable<JsonElement> Paginate(string path, string? jsonBody = null, int pageSize = 0)
         {
             var p = Utf8.Required(path, nameof(path));
-            var body = Utf8.ToNative(jsonBody, nameof(jsonBody));
+            var body = Body(jsonBody);
             if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
             Handle();
             return PaginateIterator(p, body, (uint)pageSize);
@@ -320,7 +327,7 @@ namespace Mimecast
             CancellationToken cancellationToken = default)
         {
             var p = Utf8.Required(path, nameof(path));
-            var body = Utf8.ToNative(jsonBody, nameof(jsonBody));
+            var body = Body(jsonBody);
             if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
             Handle();
             return PaginateAsyncIterator(p, body, (uint)pageSize, cancellationToken);
@@ -477,6 +484,8 @@ namespace Mimecast
                     uint budget = options.RetryBudget is TimeSpan rb ? Milliseconds(rb, "RetryBudget") : 60000u;
                     Check(NativeMethods.mc_options_set_retry(o, (uint)retries, budget));
                 }
+                if (options.RetryAfterSend)
+                    Check(NativeMethods.mc_options_set_retry_after_send(o, true));
                 if (options.Proxy != null)
                     Check(NativeMethods.mc_options_set_proxy(o, Utf8.ToNative(options.Proxy, "options")));
                 if (callback != null)

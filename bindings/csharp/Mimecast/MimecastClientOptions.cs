@@ -27,6 +27,13 @@ namespace Mimecast
         public TimeSpan? RetryBudget { get; set; }
 
         /// <summary>
+        /// Also retry <see cref="MimecastClient.Request(string, string?)"/> after failures that may have reached the server
+        /// (HTTP 5xx, a connection broken while waiting for the answer). Off by default: the endpoint may change something,
+        /// and the retry could do it twice. Reads (GetAccount, pages) and 429s are always retried.
+        /// </summary>
+        public bool RetryAfterSend { get; set; }
+
+        /// <summary>
         /// Proxy URL <c>http://host:port</c> (HTTP CONNECT). Null (default) = from HTTPS_PROXY / ALL_PROXY honouring NO_PROXY;
         /// empty string = never use a proxy.
         /// </summary>

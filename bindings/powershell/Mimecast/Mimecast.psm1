@@ -372,6 +372,12 @@ function Connect-Mimecast {
     How many times a rate-limited (HTTP 429, waiting X-RateLimit-Reset), 5xx or failed-connection request is retried
     (library default: 3; 0 disables retries).
 
+    .PARAMETER RetryAfterSend
+    Also retries Invoke-MimecastApi calls after failures that may have reached the server (HTTP 5xx, a connection
+    broken while waiting for the answer). Off by default: the endpoint may change something (add a group member,
+    release a message), and a retry could do it twice. Get-MimecastAccount, -All paging and HTTP 429 are always
+    retried.
+
     .PARAMETER AllowInsecureHttp
     Allows plain http:// to hosts that are not loopback. The keys would travel unencrypted: for test servers only.
 
@@ -491,6 +497,8 @@ function Connect-Mimecast {
         [ValidateRange(0, 100)]
         [int] $MaxRetries,
 
+        [switch] $RetryAfterSend,
+
         [switch] $AllowInsecureHttp,
 
         [switch] $PassThru
@@ -502,6 +510,7 @@ function Connect-Mimecast {
     if ($PSBoundParameters.ContainsKey('CaBundle')) { $options.CaBundlePath = Resolve-MimecastFilePath -Cmdlet $PSCmdlet -Path $CaBundle }
     if ($PSBoundParameters.ContainsKey('Proxy')) { $options.Proxy = $Proxy }
     if ($PSBoundParameters.ContainsKey('MaxRetries')) { $options.MaxRetries = $MaxRetries }
+    if ($RetryAfterSend) { $options.RetryAfterSend = $true }
     if ($AllowInsecureHttp) { $options.AllowInsecureHttp = $true }
     $options.Logger = New-MimecastLogger
     $options.LogLevel = [Mimecast.MimecastLogLevel]::Debug

@@ -100,6 +100,18 @@ Describe 'Errors from emulator faults' {
         (Get-EmulatorStats).requests | Should -Be 2
     }
 
+    It 'Invoke-MimecastApi is not repeated after a 5xx unless -RetryAfterSend' {
+        Connect-TestEmulator
+        Add-EmulatorFault @{ fault = 'server_error' }
+        $e = Get-TestErrorRecord { Invoke-MimecastApi -Path /api/directory/add-group-member }
+        Assert-MimecastError $e 'Mimecast.HttpError' 'ResourceUnavailable' -Command 'Invoke-MimecastApi' -Target '/api/directory/add-group-member'
+        (Get-EmulatorStats).requests | Should -Be 1
+        Connect-TestEmulator -Extra @{ RetryAfterSend = $true }
+        Add-EmulatorFault @{ fault = 'server_error' }
+        Invoke-MimecastApi -Path /api/directory/add-group-member | Should -Not -BeNullOrEmpty
+        (Get-EmulatorStats).requests | Should -Be 3
+    }
+
     It 'slow with a short -TimeoutSec -> OperationTimeout, Mimecast.Timeout' {
         Connect-TestEmulator -Extra @{ MaxRetries = 0; TimeoutSec = 1 }
         Add-EmulatorFault @{ fault = 'slow'; delay_s = 4 }

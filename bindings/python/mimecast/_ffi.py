@@ -134,6 +134,7 @@ _SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     ),
     "mc_options_set_retry": (_STATUS, [_OPTS, c_uint32, c_uint32]),
     "mc_last_retry_count": (c_uint32, []),
+    "mc_options_set_retry_after_send": (_STATUS, [_OPTS, c_bool]),
     "mc_options_set_proxy": (_STATUS, [_OPTS, c_char_p]),
     "mc_options_set_log_callback": (_STATUS, [_OPTS, LOG_CALLBACK, c_void_p, c_uint32]),
 }

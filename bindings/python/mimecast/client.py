@@ -176,6 +176,10 @@ class Client:
         max_retries: retries on 429 / 5xx / connection failures (default 3,
             0 disables).
         retry_budget: seconds all retries of one call may take (default 60).
+        retry_after_send: also retry ``request()`` after failures that may
+            have reached the server (5xx, a connection broken mid-answer).
+            Off by default: the endpoint may change something, and the retry
+            could do it twice. Reads (get_account, iter_pages) always retry.
         proxy: None = from HTTPS_PROXY/ALL_PROXY (honouring NO_PROXY), "" =
             never use a proxy, "http://host:port" = this proxy.
         max_response_bytes: largest accepted response body (default 64 MiB).
@@ -202,6 +206,7 @@ class Client:
         allow_insecure_http: bool = False,
         max_retries: Optional[int] = None,
         retry_budget: Optional[float] = None,
+        retry_after_send: bool = False,
         proxy: Optional[str] = None,
         max_response_bytes: Optional[int] = None,
         log: Optional[bool] = None,
@@ -218,7 +223,7 @@ class Client:
             lambda lib, opts, out: _call(lib, lib.mc_client_new, *args, opts, out),
             dict(timeout=timeout, connect_timeout=connect_timeout, ca_bundle=ca_bundle,
                  allow_insecure_http=allow_insecure_http, max_retries=max_retries,
-                 retry_budget=retry_budget, proxy=proxy,
+                 retry_budget=retry_budget, retry_after_send=retry_after_send, proxy=proxy,
                  max_response_bytes=max_response_bytes, log=log),
         )
 
@@ -302,7 +307,7 @@ class Client:
     def _create(self, make: Callable[[NativeLibrary, Any, Any], None],
                 options: Mapping[str, Any]) -> None:
         known = {"timeout", "connect_timeout", "ca_bundle", "allow_insecure_http",
-                 "max_retries", "retry_budget", "proxy", "max_response_bytes", "log"}
+                 "max_retries", "retry_budget", "retry_after_send", "proxy", "max_response_bytes", "log"}
         unknown = set(options) - known
         if unknown:
             raise TypeError(f"unexpected option(s): {', '.join(sorted(unknown))}")
@@ -331,6 +336,7 @@ class Client:
         allow_insecure_http: bool = False,
         max_retries: Optional[int] = None,
         retry_budget: Optional[float] = None,
+        retry_after_send: bool = False,
         proxy: Optional[str] = None,
         max_response_bytes: Optional[int] = None,
         log: Optional[bool] = None,
@@ -357,6 +363,8 @@ class Client:
                                            status_name="MC_STATUS_INVALID_ARGUMENT")
             budget = _seconds_to_ms(60.0 if retry_budget is None else retry_budget, "retry_budget")
             _call(lib, lib.func("mc_options_set_retry"), opts, retries, budget)
+        if retry_after_send:
+            _call(lib, lib.func("mc_options_set_retry_after_send"), opts, True)
         if proxy is not None:
             _call(lib, lib.func("mc_options_set_proxy"), opts, _enc(proxy, "proxy"))
         logger = logging.getLogger(_LOGGER_NAME)

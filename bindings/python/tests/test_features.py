@@ -56,11 +56,22 @@ class RetryTest(EmulatorTestCase):
         client.get_account()
         self.assertEqual(client.last_retry_count, 0)
 
-    def test_server_error_retried(self) -> None:
+    def test_server_error_retried_for_reads(self) -> None:
         self.emu.fault("server_error", times=2)
         client = self.client(max_retries=3, retry_budget=30)
-        client.request("/api/x/y")
+        client.get_account()
         self.assertEqual(client.last_retry_count, 2)
+
+    def test_generic_request_not_repeated_unless_allowed(self) -> None:
+        client = self.client(max_retries=3)
+        self.emu.fault("server_error")
+        with self.assertRaises(mimecast.HttpError):
+            client.request("/api/directory/add-group-member")
+        self.assertEqual(client.last_retry_count, 0)
+        self.emu.fault("server_error")
+        opted_in = self.client(max_retries=3, retry_after_send=True)
+        opted_in.request("/api/directory/add-group-member")
+        self.assertEqual(opted_in.last_retry_count, 1)
 
     def test_retries_exhausted(self) -> None:
         self.emu.fault("rate_limited", times=5, reset_ms=20)

@@ -74,6 +74,9 @@ namespace Mimecast.Native
         internal static extern int mc_options_set_retry(OptionsHandle options, uint maxRetries, uint maxTotalMs);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int mc_options_set_retry_after_send(OptionsHandle options, [MarshalAs(UnmanagedType.I1)] bool enabled);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int mc_options_set_proxy(OptionsHandle options, byte[]? proxyUrl);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -27,11 +27,11 @@ namespace Mimecast.Native
             return bytes;
         }
 
-        /// <summary>As <see cref="ToNative"/> for a value that must be present and not empty.</summary>
+        /// <summary>As <see cref="ToNative"/> for a value that must be present and not blank.</summary>
         internal static byte[] Required(string? value, string paramName)
         {
             if (value == null) throw new ArgumentNullException(paramName);
-            if (value.Length == 0) throw new ArgumentException("The value must not be empty.", paramName);
+            if (string.IsNullOrWhiteSpace(value)) throw new ArgumentException("The value must not be empty or blank.", paramName);
             return ToNative(value, paramName)!;
         }
 
