@@ -36,12 +36,13 @@ from .errors import (
     TransportError,
     UnsupportedError,
 )
-from .models import Account
+from .models import Account, SignedHeaders
 
 __all__ = [
     "__version__",
     "Client",
     "Account",
+    "SignedHeaders",
     "errors",
     "library_path",
     "native_version",

@@ -21,7 +21,7 @@ from .errors import (
     MimecastError,
     RateLimitedError,
 )
-from .models import Account
+from .models import Account, SignedHeaders
 
 __all__ = ["Client", "JSONBody"]
 
@@ -549,15 +549,15 @@ class Client:
     paginate = iter_pages
 
     def sign(self, path: str, date: Optional[str] = None,
-             request_id: Optional[str] = None) -> Dict[str, str]:
+             request_id: Optional[str] = None) -> SignedHeaders:
         """Signs an API 1.0 request to ``path`` without sending it.
 
         Returns the headers to send: ``Authorization``, ``x-mc-date``,
         ``x-mc-req-id``, ``x-mc-app-id``, ``Content-Type`` and ``Accept``.
         ``date`` (``"Tue, 24 Nov 2015 12:50:11 UTC"``) and ``request_id``
         default to now and a fresh UUID. An OAuth client raises
-        UnsupportedError. The Authorization value contains the access key:
-        do not log it.
+        UnsupportedError. The result is a ``dict`` whose ``repr`` hides the
+        Authorization value (it contains the access key).
         """
         with self._use() as handle:
             lib = self._lib
@@ -567,14 +567,14 @@ class Client:
                   _enc(request_id, "request_id"), byref(out))
             try:
                 h = out.contents
-                headers = {
+                headers = SignedHeaders({
                     "Authorization": _text(h.authorization),
                     "x-mc-date": _text(h.date),
                     "x-mc-req-id": _text(h.request_id),
                     "x-mc-app-id": _text(h.app_id),
                     "Content-Type": "application/json",
                     "Accept": "application/json",
-                }
+                })
             finally:
                 lib.mc_signed_headers_free(out)
         return headers

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-__all__ = ["Account"]
+__all__ = ["Account", "SignedHeaders"]
 
 
 def _str(obj: Mapping[str, Any], key: str) -> Optional[str]:
@@ -97,3 +97,15 @@ class Account:
             user_count=_int(obj, "userCount"),
             raw=dict(obj),
         )
+
+
+class SignedHeaders(Dict[str, str]):
+    """The headers of a signed API 1.0 request: a plain ``dict`` (pass it to
+    ``urllib`` or ``requests`` as is) whose ``repr`` hides the Authorization
+    value, which contains the access key, so printing or logging it is safe."""
+
+    def __repr__(self) -> str:
+        shown = {k: ("MC <redacted>" if k.lower() == "authorization" else v) for k, v in self.items()}
+        return f"SignedHeaders({shown!r})"
+
+    __str__ = __repr__

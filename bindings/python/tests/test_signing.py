@@ -32,6 +32,11 @@ class SigningVectorsTest(unittest.TestCase):
         self.assertTrue(a["x-mc-date"].endswith(" UTC"))
         self.assertNotEqual(a["x-mc-req-id"], b["x-mc-req-id"])
         self.assertTrue(a["Authorization"].startswith("MC " + v["access_key"] + ":"))
+        # A dict for urllib/requests, whose repr hides the access key.
+        self.assertIsInstance(a, dict)
+        for shown in (repr(a), str(a), f"{a}"):
+            self.assertNotIn(v["access_key"], shown)
+            self.assertIn("x-mc-req-id", shown)
 
     def test_every_invalid_secret(self) -> None:
         classes = {
