@@ -47,26 +47,7 @@ __all__ = [
     "library_path",
     "native_version",
     "LibraryNotFoundError",
-    "MimecastError",
-    "InvalidArgumentError",
-    "InvalidCredentialsError",
-    "InvalidUrlError",
-    "InsecureUrlError",
-    "TransportError",
-    "TlsError",
-    "MimecastTimeoutError",
-    "AuthenticationError",
-    "BindingExpiredError",
-    "RateLimitedError",
-    "ApiFailureError",
-    "HttpError",
-    "MalformedResponseError",
-    "ResponseTooLargeError",
-    "InternalError",
-    "UnsupportedError",
-    "MimecastIOError",
-    "ClientClosedError",
-]
+] + [name for name in errors.__all__ if name != "STATUS_CLASSES"]
 
 
 def library_path() -> str:

@@ -306,14 +306,10 @@ class Client:
 
     def _create(self, make: Callable[[NativeLibrary, Any, Any], None],
                 options: Mapping[str, Any]) -> None:
-        known = {"timeout", "connect_timeout", "ca_bundle", "allow_insecure_http",
-                 "max_retries", "retry_budget", "retry_after_send", "proxy", "max_response_bytes", "log"}
-        unknown = set(options) - known
-        if unknown:
-            raise TypeError(f"unexpected option(s): {', '.join(sorted(unknown))}")
         lib = _ffi.load()
         opts = lib.mc_options_new()
         try:
+            # Its keyword-only signature rejects unknown options (TypeError).
             self._apply_options(lib, opts, **options)
             handle = c_void_p()
             make(lib, opts, byref(handle))
