@@ -231,7 +231,8 @@ typedef struct {
  */
 typedef struct {
   /*
-   The account object (`data[0]` of the response) as JSON text.
+   The account object (`data[0]` of the response) as JSON text, exactly
+   as the server sent it.
    */
   const char *json;
   /*

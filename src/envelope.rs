@@ -62,6 +62,90 @@ impl Response {
     }
 }
 
+/// The byte range of `data[0]` in an envelope's text, found by scanning the
+/// (already validated) JSON instead of re-serialising a parsed value: cheaper,
+/// and the element comes back exactly as the server wrote it.
+pub(crate) fn first_data_item_span(body: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = body.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    // Key of the last string seen at depth 1, to spot `"data"`.
+    let mut key_at_top: Option<&str> = None;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let end = string_end(bytes, i)?;
+                if depth == 1 {
+                    key_at_top = Some(&body[i + 1..end - 1]);
+                }
+                i = end;
+                continue;
+            }
+            b'{' | b'[' => {
+                if depth == 1 && bytes[i] == b'[' && key_at_top == Some("data") {
+                    let start = i
+                        + 1
+                        + bytes[i + 1..]
+                            .iter()
+                            .position(|b| !b.is_ascii_whitespace())?;
+                    if bytes[start] == b']' {
+                        return None;
+                    }
+                    return Some(start..value_end(bytes, start)?);
+                }
+                depth += 1;
+            }
+            b'}' | b']' => depth = depth.checked_sub(1)?,
+            b',' if depth == 1 => key_at_top = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Index just past the string that starts at `start` (a `"`).
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Index just past the JSON value that starts at `start`.
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = string_end(bytes, i)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => return Some(i),
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b',' if depth == 0 => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The first error of a `fail` array: (code, message, number of errors).
 fn first_failure(json: &Value) -> Option<(Option<String>, Option<String>, usize)> {
     let fails = json.get("fail")?.as_array()?;
@@ -293,6 +377,11 @@ mod fuzz {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
+        fn data_span_never_panics(body in ".{0,200}") {
+            let _ = first_data_item_span(&body);
+        }
+
+        #[test]
         fn random_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), status in 100u16..600) {
             let raw = RawResponse { status, body, rate_limit_reset_ms: None, location: None };
             let _ = interpret(raw);
@@ -312,6 +401,21 @@ mod fuzz {
             if let Ok(r) = interpret(RawResponse { status: 200, body, rate_limit_reset_ms: None, location: None }) {
                 let _ = crate::account::Account::from_response(r);
             }
+        }
+
+        #[test]
+        fn data_span_is_exactly_the_first_item(v in arb_json(), first in arb_json(), pretty in any::<bool>()) {
+            let mut envelope = serde_json::json!({"meta": {"status": 200}, "x": v, "data": [first, 1], "fail": []});
+            if let serde_json::Value::Object(m) = &mut envelope {
+                m.insert("zz".into(), serde_json::json!({"data": ["decoy"]}));
+            }
+            let text = if pretty { serde_json::to_string_pretty(&envelope).unwrap() } else { envelope.to_string() };
+            let span = first_data_item_span(&text).expect("span");
+            let item: serde_json::Value = serde_json::from_str(text[span].trim()).unwrap();
+            // Compared with what the same parser reads for data[0] (its float
+            // parsing does not round-trip every f64 exactly).
+            let whole: serde_json::Value = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&item, &whole["data"][0]);
         }
 
         #[test]

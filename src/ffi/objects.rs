@@ -70,7 +70,8 @@ impl SignedHeadersBox {
 #[repr(C)]
 #[allow(non_camel_case_types)]
 pub struct mc_account {
-    /// The account object (`data[0]` of the response) as JSON text.
+    /// The account object (`data[0]` of the response) as JSON text, exactly
+    /// as the server sent it.
     pub json: *const c_char,
     /// The whole response body as received.
     pub raw_json: *const c_char,
@@ -142,7 +143,10 @@ impl AccountBox {
                 }
             }
         };
-        let json = a.json.to_string();
+        let json = match crate::envelope::first_data_item_span(&a.raw_json) {
+            Some(span) => a.raw_json[span].to_owned(),
+            None => a.json.to_string(),
+        };
         let mut public = mc_account {
             json: keep(Some(&json))?,
             raw_json: keep(Some(&a.raw_json))?,
