@@ -1014,7 +1014,6 @@ function Get-MimecastAuthHeader {
             $mc = $ownClient
         }
         if ($null -ne $mc) {
-            Write-Verbose ('Signing {0} (the Authorization value is not shown).' -f $Path)
             $signed = $mc.Sign($Path, $dateArg, $idArg)
         }
     }
@@ -1027,7 +1026,10 @@ function Get-MimecastAuthHeader {
     if ($null -ne $failure) { $PSCmdlet.ThrowTerminatingError($failure) }
     if ($null -eq $mc) { $PSCmdlet.ThrowTerminatingError((New-MimecastNotConnectedError -TargetObject $Path)) }
 
-    Write-Verbose ('x-mc-date: {0}; x-mc-req-id: {1}; x-mc-app-id: {2}' -f $signed.Date, $signed.RequestId, $signed.AppId)
+    # Signing is the hot path of this command: build the verbose line only when it is shown.
+    if ($VerbosePreference -ne 'SilentlyContinue') {
+        Write-Verbose ('Signed {0} (the Authorization value is not shown): x-mc-date: {1}; x-mc-req-id: {2}; x-mc-app-id: {3}' -f $Path, $signed.Date, $signed.RequestId, $signed.AppId)
+    }
     @{
         'Authorization' = $signed.Authorization
         'x-mc-date'     = $signed.Date
