@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
-.PHONY: help setup build demo test lint check-header test-rust test-emulator test-c test-c-valgrind test-c-asan \
+.PHONY: help setup build demo test lint debian-crates check-header test-rust test-emulator test-c test-c-valgrind test-c-asan \
         test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
 
 help:
@@ -73,6 +73,12 @@ test-powershell: build
 
 bench: build
 	bash bench/run.sh
+
+# Regenerates the list of Debian crate packages that scripts/setup.sh
+# installs: every package in cargo's resolution (all targets, so that
+# resolution works offline), as Debian names them.
+debian-crates:
+	cargo metadata --format-version 1 | python3 -c 'import json,sys; print("\n".join(sorted({"librust-" + p["name"].replace("_", "-") + "-dev" for p in json.load(sys.stdin)["packages"] if p["name"] != "mimecast"})))' > .ci/debian-crates.txt
 
 clean:
 	cargo clean
