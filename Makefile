@@ -25,9 +25,13 @@ demo:
 test:
 	bash scripts/test-all.sh
 
+# Python style: PEP 8 with 99-column lines (black's output; Debian's
+# pycodestyle runs under /usr/bin/python3, where apt installs it).
+PY_SOURCES := bindings/python examples/python tests/*.py tests/vectors/generate.py
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	/usr/bin/python3 -m pycodestyle --max-line-length=99 --ignore=E203,W503 $(PY_SOURCES)
 
 # The committed header must be what build.rs generates from the sources.
 check-header: build

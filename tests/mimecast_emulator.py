@@ -151,8 +151,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_KEYS = {
     "app_id": "6f6b3f73-1a2b-4c3d-9e8f-0123456789ab",
     "app_key": "c2f1c8a0-5d8e-4f5a-9b7c-abcdef012345",
-    "access_key": ("mYtOL3XZCOwG96BOiFTZRmMtmBmXMf4ULJMl0iBEPbQk4hgyl5nORmSY3EG8dS5tZEsQqhHdd"
-                   "iO6rrDY6EbZ6ao7FxCpDaTw8QCuiRWOV3ldvoHfXPEgPWdiL0MC-7AIwH9OvEc8lXrJeYVO2tmyWA"),
+    "access_key": (
+        "mYtOL3XZCOwG96BOiFTZRmMtmBmXMf4ULJMl0iBEPbQk4hgyl5nORmSY3EG8dS5tZEsQqhHdd"
+        "iO6rrDY6EbZ6ao7FxCpDaTw8QCuiRWOV3ldvoHfXPEgPWdiL0MC-7AIwH9OvEc8lXrJeYVO2tmyWA"
+    ),
     # Computed, not hand-typed: base64 of bytes 0x00..0x3f.
     "secret_key": base64.b64encode(bytes(range(64))).decode("ascii"),
     "client_id": "emulator-client-id-0001",
@@ -160,9 +162,24 @@ DEFAULT_KEYS = {
 }
 
 FAULTS = (
-    "unauthorized", "forbidden", "binding_expired", "rate_limited", "server_error",
-    "api_fail", "token_expired", "malformed", "html", "wrong_content_type", "truncated",
-    "huge", "slow", "trickle", "drop", "reset", "redirect", "page_fail",
+    "unauthorized",
+    "forbidden",
+    "binding_expired",
+    "rate_limited",
+    "server_error",
+    "api_fail",
+    "token_expired",
+    "malformed",
+    "html",
+    "wrong_content_type",
+    "truncated",
+    "huge",
+    "slow",
+    "trickle",
+    "drop",
+    "reset",
+    "redirect",
+    "page_fail",
 )
 
 AUDIT_PATH = "/api/audit/get-audit-events"
@@ -172,7 +189,8 @@ PROXY_ALLOWED_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 DATE_RE = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} "
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} UTC$")
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} UTC$"
+)
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -218,6 +236,7 @@ AUDIT_TYPES = [
 
 # ---------------------------------------------------------------- helpers
 
+
 def mc_signature(secret_key: str, date: str, req_id: str, path: str, app_key: str) -> str:
     """The API 1.0 signature, computed independently of the library."""
     key = base64.b64decode(secret_key, validate=True)
@@ -228,8 +247,10 @@ def mc_signature(secret_key: str, date: str, req_id: str, path: str, app_key: st
 def mc_date(ts: float | None = None) -> str:
     """Format an x-mc-date value (locale independent)."""
     d = _dt.datetime.fromtimestamp(time.time() if ts is None else ts, _dt.timezone.utc)
-    return (f"{WEEKDAYS[d.weekday()]}, {d.day:02d} {MONTHS[d.month - 1]} {d.year:04d} "
-            f"{d.hour:02d}:{d.minute:02d}:{d.second:02d} UTC")
+    return (
+        f"{WEEKDAYS[d.weekday()]}, {d.day:02d} {MONTHS[d.month - 1]} {d.year:04d} "
+        f"{d.hour:02d}:{d.minute:02d}:{d.second:02d} UTC"
+    )
 
 
 def parse_mc_date(value: str) -> float | None:
@@ -240,8 +261,9 @@ def parse_mc_date(value: str) -> float | None:
         wd, rest = value.split(", ", 1)
         day, mon, year, hms, _utc = rest.split(" ")
         h, m, s = (int(x) for x in hms.split(":"))
-        d = _dt.datetime(int(year), MONTHS.index(mon) + 1, int(day), h, m, s,
-                         tzinfo=_dt.timezone.utc)
+        d = _dt.datetime(
+            int(year), MONTHS.index(mon) + 1, int(day), h, m, s, tzinfo=_dt.timezone.utc
+        )
     except ValueError:
         return None
     if WEEKDAYS[d.weekday()] != wd:
@@ -265,13 +287,17 @@ def fail_envelope(status: int, code: str, message: str, retryable=False, key=Non
 
 def audit_event(i: int) -> dict:
     kind, category = AUDIT_TYPES[(i - 1) % len(AUDIT_TYPES)]
-    when = _dt.datetime(2026, 3, 1, 8, 0, 0, tzinfo=_dt.timezone.utc) + _dt.timedelta(minutes=17 * i)
+    when = _dt.datetime(2026, 3, 1, 8, 0, 0, tzinfo=_dt.timezone.utc) + _dt.timedelta(
+        minutes=17 * i
+    )
     return {
         "id": i,
         "auditType": kind,
         "user": f"user{i:03d}@example.com",
         "eventTime": when.strftime("%Y-%m-%dT%H:%M:%S+0000"),
-        "eventInfo": f"{kind}, Source IP: 198.51.100.{i % 250 + 1}, Application: Administration Console",
+        "eventInfo": (
+            f"{kind}, Source IP: 198.51.100.{i % 250 + 1}, Application: Administration Console"
+        ),
         "category": category,
     }
 
@@ -304,6 +330,7 @@ class PageTokens:
 
 
 # ---------------------------------------------------------------- config / state
+
 
 @dataclass
 class Config:
@@ -428,6 +455,7 @@ class Reply(Exception):
 
 # ---------------------------------------------------------------- HTTP handler
 
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive; every response has Content-Length
     server_version = "MimecastEmulator/1.0"
@@ -487,7 +515,9 @@ class Handler(BaseHTTPRequestHandler):
             body = self.read_body()
         except ValueError:
             self.close_connection = True
-            return self.send_json(400, fail_envelope(400, "err_bad_request", "Unreadable request body"))
+            return self.send_json(
+                400, fail_envelope(400, "err_bad_request", "Unreadable request body")
+            )
         if path.startswith("/_emulator/") and path != REDIRECT_TARGET:
             return self.control(path, body)
         if not self.connection_counted:
@@ -526,27 +556,47 @@ class Handler(BaseHTTPRequestHandler):
     def record(self, path, query, body):
         headers = {}
         for k, v in self.headers.items():
-            headers[k] = "<redacted>" if k.lower() in ("authorization", "proxy-authorization") else v
+            headers[k] = (
+                "<redacted>" if k.lower() in ("authorization", "proxy-authorization") else v
+            )
         parsed = None
         if body:
             try:
                 parsed = json.loads(body.decode("utf-8"))
             except (ValueError, UnicodeDecodeError):
                 form = parse_qs(body.decode("latin-1"))
-                parsed = {k: ("<redacted>" if k == "client_secret" else v[0]) for k, v in form.items()} \
-                    if form else body.decode("latin-1")[:2000]
+                parsed = (
+                    {k: ("<redacted>" if k == "client_secret" else v[0]) for k, v in form.items()}
+                    if form
+                    else body.decode("latin-1")[:2000]
+                )
         with self.emulator.state.lock:
             self.emulator.state.log.append(
-                {"method": self.command, "path": path, "query": query,
-                 "headers": headers, "body": parsed})
+                {
+                    "method": self.command,
+                    "path": path,
+                    "query": query,
+                    "headers": headers,
+                    "body": parsed,
+                }
+            )
 
     # -- response writers
 
-    def send_raw(self, status: int, body: bytes, content_type: str, headers=None,
-                 consume_quota=True, content_length=None):
+    def send_raw(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers=None,
+        consume_quota=True,
+        content_length=None,
+    ):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body) if content_length is None else content_length))
+        self.send_header(
+            "Content-Length", str(len(body) if content_length is None else content_length)
+        )
         merged = self.emulator.state.rate_headers(consume_quota)
         merged.update(headers or {})
         for k, v in merged.items():
@@ -573,8 +623,11 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_emulator/faults" and self.command == "POST":
             name = payload.get("fault") if isinstance(payload, dict) else None
             if name not in FAULTS:
-                return self.send_json(400, {"error": f"unknown fault {name!r}", "faults": list(FAULTS)},
-                                      consume_quota=False)
+                return self.send_json(
+                    400,
+                    {"error": f"unknown fault {name!r}", "faults": list(FAULTS)},
+                    consume_quota=False,
+                )
             spec = dict(payload)
             spec["times"] = int(payload.get("times", 1))
             st.add_fault(spec)
@@ -594,8 +647,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_emulator/expire-tokens" and self.command == "POST":
             st.expire_tokens()
             return self.send_json(200, {"expired": True}, consume_quota=False)
-        return self.send_json(404, {"error": f"no control endpoint {self.command} {path}"},
-                              consume_quota=False)
+        return self.send_json(
+            404, {"error": f"no control endpoint {self.command} {path}"}, consume_quota=False
+        )
 
     def redirect_target(self):
         st = self.emulator.state
@@ -610,16 +664,28 @@ class Handler(BaseHTTPRequestHandler):
     def oauth_token(self, body):
         cfg = self.emulator.config
         if self.command != "POST":
-            raise Reply(405, {"error": "invalid_request", "error_description": "POST required"},
-                        {"Allow": "POST"})
+            raise Reply(
+                405,
+                {"error": "invalid_request", "error_description": "POST required"},
+                {"Allow": "POST"},
+            )
         ctype = self.headers.get("Content-Type", "").lower()
         if not ctype.startswith("application/x-www-form-urlencoded"):
-            raise Reply(400, {"error": "invalid_request",
-                              "error_description": "Content-Type must be application/x-www-form-urlencoded"})
+            raise Reply(
+                400,
+                {
+                    "error": "invalid_request",
+                    "error_description": "Content-Type must be application/x-www-form-urlencoded",
+                },
+            )
         try:
-            form = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+            form = {
+                k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()
+            }
         except UnicodeDecodeError:
-            raise Reply(400, {"error": "invalid_request", "error_description": "body is not UTF-8"})
+            raise Reply(
+                400, {"error": "invalid_request", "error_description": "body is not UTF-8"}
+            )
         cid, csec = form.get("client_id"), form.get("client_secret")
         auth = self.headers.get("Authorization", "")
         if auth.lower().startswith("basic "):  # RFC 6749 2.3.1 client auth
@@ -628,11 +694,23 @@ class Handler(BaseHTTPRequestHandler):
             except (binascii.Error, UnicodeDecodeError):
                 pass
         if form.get("grant_type") != "client_credentials":
-            raise Reply(400, {"error": "unsupported_grant_type",
-                              "error_description": "grant_type must be client_credentials"})
-        if not (cid and csec and hmac.compare_digest(cid, cfg.keys["client_id"])
-                and hmac.compare_digest(csec, cfg.keys["client_secret"])):
-            raise Reply(401, {"error": "invalid_client", "error_description": "Client authentication failed"})
+            raise Reply(
+                400,
+                {
+                    "error": "unsupported_grant_type",
+                    "error_description": "grant_type must be client_credentials",
+                },
+            )
+        if not (
+            cid
+            and csec
+            and hmac.compare_digest(cid, cfg.keys["client_id"])
+            and hmac.compare_digest(csec, cfg.keys["client_secret"])
+        ):
+            raise Reply(
+                401,
+                {"error": "invalid_client", "error_description": "Client authentication failed"},
+            )
         fault = self.emulator.state.take_fault(None)
         if fault:
             return self.apply_fault(fault, lambda: self.send_token())
@@ -641,15 +719,21 @@ class Handler(BaseHTTPRequestHandler):
     def send_token(self):
         cfg = self.emulator.config
         token = self.emulator.state.issue_token(cfg.token_ttl)
-        self.send_json(200, {"access_token": token, "token_type": "Bearer", "expires_in": cfg.token_ttl})
+        self.send_json(
+            200, {"access_token": token, "token_type": "Bearer", "expires_in": cfg.token_ttl}
+        )
 
     # -- API 1.0 / 2.0 resources
 
     def api(self, path, body):
         if self.command != "POST":
-            raise Reply(405, fail_envelope(405, "err_method_not_allowed",
-                                           f"Method {self.command} not allowed; use POST"),
-                        {"Allow": "POST"})
+            raise Reply(
+                405,
+                fail_envelope(
+                    405, "err_method_not_allowed", f"Method {self.command} not allowed; use POST"
+                ),
+                {"Allow": "POST"},
+            )
         self.authenticate(path)
         payload = None
         try:
@@ -658,7 +742,10 @@ class Handler(BaseHTTPRequestHandler):
             pass
         page = self.audit_page_number(payload) if path == AUDIT_PATH else None
         fault = self.emulator.state.take_fault(page)
-        respond = lambda: self.route(path, payload)  # noqa: E731
+
+        def respond():
+            self.route(path, payload)
+
         if fault:
             return self.apply_fault(fault, respond)
         respond()
@@ -669,42 +756,82 @@ class Handler(BaseHTTPRequestHandler):
         if auth and auth.startswith("Bearer "):
             status = self.emulator.state.token_status(auth[7:].strip())
             if status == "expired":
-                raise Reply(401, fail_envelope(401, "token_expired", "The access token has expired"))
+                raise Reply(
+                    401, fail_envelope(401, "token_expired", "The access token has expired")
+                )
             if status != "valid":
                 raise Reply(401, fail_envelope(401, "invalid_token", "Unknown access token"))
             return
         for name in ("x-mc-app-id", "x-mc-date", "x-mc-req-id", "Authorization"):
             if not h.get(name):
-                raise Reply(401, fail_envelope(401, "err_xdk_missing_header",
-                                               f"Missing required header: {name}"))
+                raise Reply(
+                    401,
+                    fail_envelope(
+                        401, "err_xdk_missing_header", f"Missing required header: {name}"
+                    ),
+                )
         date = h["x-mc-date"]
         ts = parse_mc_date(date)
         if ts is None:
-            raise Reply(401, fail_envelope(401, "err_xdk_invalid_date",
-                                           "Invalid x-mc-date: expected 'Tue, 24 Nov 2015 12:50:11 UTC'"))
+            raise Reply(
+                401,
+                fail_envelope(
+                    401,
+                    "err_xdk_invalid_date",
+                    "Invalid x-mc-date: expected 'Tue, 24 Nov 2015 12:50:11 UTC'",
+                ),
+            )
         if abs(time.time() - ts) > cfg.max_skew:
-            raise Reply(401, fail_envelope(401, "err_xdk_date_skew",
-                                           "x-mc-date is outside the allowed clock skew"))
+            raise Reply(
+                401,
+                fail_envelope(
+                    401, "err_xdk_date_skew", "x-mc-date is outside the allowed clock skew"
+                ),
+            )
         if not hmac.compare_digest(h["x-mc-app-id"].encode(), cfg.keys["app_id"].encode()):
-            raise Reply(401, fail_envelope(401, "err_developer_key", "0001 Invalid Application ID"))
+            raise Reply(
+                401, fail_envelope(401, "err_developer_key", "0001 Invalid Application ID")
+            )
         if not auth.startswith("MC ") or ":" not in auth[3:]:
-            raise Reply(401, fail_envelope(401, "err_xdk_invalid_access_key",
-                                           "Authorization must be 'MC <accessKey>:<signature>'"))
+            raise Reply(
+                401,
+                fail_envelope(
+                    401,
+                    "err_xdk_invalid_access_key",
+                    "Authorization must be 'MC <accessKey>:<signature>'",
+                ),
+            )
         access_key, _, sig = auth[3:].partition(":")
         if not hmac.compare_digest(access_key.encode(), cfg.keys["access_key"].encode()):
-            raise Reply(401, fail_envelope(401, "err_xdk_invalid_access_key", "Invalid access key"))
-        expected = mc_signature(cfg.keys["secret_key"], date, h["x-mc-req-id"], path, cfg.keys["app_key"])
+            raise Reply(
+                401, fail_envelope(401, "err_xdk_invalid_access_key", "Invalid access key")
+            )
+        expected = mc_signature(
+            cfg.keys["secret_key"], date, h["x-mc-req-id"], path, cfg.keys["app_key"]
+        )
         if not hmac.compare_digest(sig.encode(), expected.encode()):
-            raise Reply(401, fail_envelope(401, "err_xdk_invalid_signature", "0004 Invalid Signature"))
+            raise Reply(
+                401, fail_envelope(401, "err_xdk_invalid_signature", "0004 Invalid Signature")
+            )
 
     def route(self, path, payload):
         ctype = self.headers.get("Content-Type", "").lower()
         if not ctype.startswith("application/json"):
-            raise Reply(400, fail_envelope(400, "err_validation_invalid_content_type",
-                                           "Content-Type must be application/json"))
+            raise Reply(
+                400,
+                fail_envelope(
+                    400,
+                    "err_validation_invalid_content_type",
+                    "Content-Type must be application/json",
+                ),
+            )
         if not isinstance(payload, dict):
-            raise Reply(400, fail_envelope(400, "err_validation_invalid_json",
-                                           "Request body must be a JSON object"))
+            raise Reply(
+                400,
+                fail_envelope(
+                    400, "err_validation_invalid_json", "Request body must be a JSON object"
+                ),
+            )
         if path == ACCOUNT_PATH:
             raise Reply(200, envelope([dict(ACCOUNT)]))
         if path == AUDIT_PATH:
@@ -719,17 +846,32 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(payload, dict) and isinstance(payload.get("meta"), dict):
             pag = payload["meta"].get("pagination") or {}
         if not isinstance(pag, dict):
-            raise Reply(400, fail_envelope(400, "err_validation_invalid_json", "meta.pagination must be an object"))
+            raise Reply(
+                400,
+                fail_envelope(
+                    400, "err_validation_invalid_json", "meta.pagination must be an object"
+                ),
+            )
         size = pag.get("pageSize", 25)
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise Reply(400, fail_envelope(400, "err_invalid_page_size", "pageSize must be a positive integer"))
+            raise Reply(
+                400,
+                fail_envelope(400, "err_invalid_page_size", "pageSize must be a positive integer"),
+            )
         size = min(size, 500)
         offset = 0
         if pag.get("pageToken") not in (None, ""):
             offset = self.emulator.state.page_tokens.parse(pag["pageToken"])
             if offset is None or offset < 0 or offset >= max(1, self.emulator.config.page_items):
-                raise Reply(400, fail_envelope(400, "err_invalid_page_token", "Invalid page token",
-                                               key={"pageToken": str(pag["pageToken"])}))
+                raise Reply(
+                    400,
+                    fail_envelope(
+                        400,
+                        "err_invalid_page_token",
+                        "Invalid page token",
+                        key={"pageToken": str(pag["pageToken"])},
+                    ),
+                )
         return size, offset
 
     def audit_page_number(self, payload):
@@ -756,45 +898,92 @@ class Handler(BaseHTTPRequestHandler):
     def apply_fault(self, f: dict, respond):
         name = f["fault"]
         if name == "unauthorized":
-            raise Reply(401, fail_envelope(401, "err_xdk_invalid_signature", "0004 Invalid Signature"))
+            raise Reply(
+                401, fail_envelope(401, "err_xdk_invalid_signature", "0004 Invalid Signature")
+            )
         if name == "forbidden":
-            raise Reply(403, fail_envelope(403, "err_xdk_operation_forbidden",
-                                           "The user does not have permission for this operation"))
+            raise Reply(
+                403,
+                fail_envelope(
+                    403,
+                    "err_xdk_operation_forbidden",
+                    "The user does not have permission for this operation",
+                ),
+            )
         if name == "binding_expired":
-            raise Reply(418, fail_envelope(418, "err_xdk_binding_expired",
-                                           "Binding expired: the access key and secret key have expired"))
+            raise Reply(
+                418,
+                fail_envelope(
+                    418,
+                    "err_xdk_binding_expired",
+                    "Binding expired: the access key and secret key have expired",
+                ),
+            )
         if name == "rate_limited":
-            raise Reply(429, fail_envelope(429, "err_rate_limit_exceeded", "Rate limit exceeded", True),
-                        {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0",
-                         "X-RateLimit-Reset": str(int(f.get("reset_ms", 1500))),
-                         # Deliberately different from Reset: catches clients that read it.
-                         "Retry-After": "300"})
+            raise Reply(
+                429,
+                fail_envelope(429, "err_rate_limit_exceeded", "Rate limit exceeded", True),
+                {
+                    "X-RateLimit-Limit": "100",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": str(int(f.get("reset_ms", 1500))),
+                    # Deliberately different from Reset: catches clients that read it.
+                    "Retry-After": "300",
+                },
+            )
         if name == "server_error":
             raise Reply(500, fail_envelope(500, "err_server_error", "Internal Server Error", True))
         if name in ("api_fail", "page_fail"):
-            default = ("err_validation_blank", "Value cannot be blank") if name == "api_fail" else \
-                ("err_audit_log_incorrect_region", "Audit log request sent to the wrong region")
-            raise Reply(200, envelope([], [{"key": {}, "errors": [{
-                "code": f.get("code", default[0]), "message": f.get("message", default[1]),
-                "retryable": False}]}]))
+            default = (
+                ("err_validation_blank", "Value cannot be blank")
+                if name == "api_fail"
+                else (
+                    "err_audit_log_incorrect_region",
+                    "Audit log request sent to the wrong region",
+                )
+            )
+            raise Reply(
+                200,
+                envelope(
+                    [],
+                    [
+                        {
+                            "key": {},
+                            "errors": [
+                                {
+                                    "code": f.get("code", default[0]),
+                                    "message": f.get("message", default[1]),
+                                    "retryable": False,
+                                }
+                            ],
+                        }
+                    ],
+                ),
+            )
         if name == "token_expired":
             raise Reply(401, fail_envelope(401, "token_expired", "The access token has expired"))
         if name == "malformed":
             return self.send_raw(200, b'{"meta": {"status": 200}, "data": [', "application/json")
         if name == "html":
-            page = (b"<html><head><title>502 Bad Gateway</title></head><body>"
-                    b"<center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n")
+            page = (
+                b"<html><head><title>502 Bad Gateway</title></head><body>"
+                b"<center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>"
+                b"</body></html>\n"
+            )
             return self.send_raw(502, page, "text/html")
         if name == "wrong_content_type":
             return self.send_raw(200, b"OK", "text/plain")
         if name == "truncated":
             body = json.dumps(envelope([dict(ACCOUNT)]), ensure_ascii=False).encode("utf-8")
             self.close_connection = True
-            self.send_raw(200, body[: len(body) // 2], "application/json", content_length=len(body))
+            self.send_raw(
+                200, body[: len(body) // 2], "application/json", content_length=len(body)
+            )
             return self.hard_close(rst=False)
         if name == "huge":
-            return self.send_raw(200, huge_body(int(f.get("size_bytes", 11 * 1024 * 1024))),
-                                 "application/json")
+            return self.send_raw(
+                200, huge_body(int(f.get("size_bytes", 11 * 1024 * 1024))), "application/json"
+            )
         if name == "slow":
             time.sleep(float(f.get("delay_s", 5)))
             return respond()
@@ -830,7 +1019,7 @@ class Handler(BaseHTTPRequestHandler):
             for i in range(len(pad)):
                 if time.monotonic() > deadline:
                     break
-                self.wfile.write(pad[i:i + 1])
+                self.wfile.write(pad[i : i + 1])
                 time.sleep(interval)
         except OSError:
             pass  # client gave up: that is the point
@@ -874,6 +1063,7 @@ def huge_body(size: int) -> bytes:
 
 # ---------------------------------------------------------------- proxy
 
+
 class ProxyHandler(socketserver.StreamRequestHandler):
     """Minimal forward proxy: CONNECT tunnels and absolute-URI requests,
     only to loopback targets so tests can never reach the network."""
@@ -895,11 +1085,16 @@ class ProxyHandler(socketserver.StreamRequestHandler):
             if len(parts) != 3:
                 return self.reply(400, "Bad Request")
             method, target, _version = parts
-            headers = {k.strip().lower(): v.strip() for k, v in
-                       (x.split(":", 1) for x in head_lines if ":" in x)}
+            headers = {
+                k.strip().lower(): v.strip()
+                for k, v in (x.split(":", 1) for x in head_lines if ":" in x)
+            }
             if not self.proxy_authorized(headers):
-                return self.reply(407, "Proxy Authentication Required",
-                                  'Proxy-Authenticate: Basic realm="mimecast-emulator"\r\n')
+                return self.reply(
+                    407,
+                    "Proxy Authentication Required",
+                    'Proxy-Authenticate: Basic realm="mimecast-emulator"\r\n',
+                )
             if method.upper() == "CONNECT":
                 self.connect(target)
             else:
@@ -917,8 +1112,10 @@ class ProxyHandler(socketserver.StreamRequestHandler):
 
     def reply(self, status, reason, extra=""):
         body = f"{status} {reason}\n".encode()
-        self.wfile.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\n{extra}"
-                         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        self.wfile.write(
+            f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\n{extra}"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body
+        )
 
     @staticmethod
     def split_host_port(hostport, default_port):
@@ -1012,6 +1209,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
 # ---------------------------------------------------------------- assembly
 
+
 class Emulator:
     def __init__(self, config: Config | None = None):
         self.config = config or Config()
@@ -1033,8 +1231,9 @@ class Emulator:
         handler = type("BoundHandler", (Handler,), {"emulator": self})
         server_cls = EmulatorHTTPServer
         if ":" in cfg.host:  # IPv6 literal such as ::1
-            server_cls = type("EmulatorHTTPServer6", (EmulatorHTTPServer,),
-                              {"address_family": socket.AF_INET6})
+            server_cls = type(
+                "EmulatorHTTPServer6", (EmulatorHTTPServer,), {"address_family": socket.AF_INET6}
+            )
         self.httpd = server_cls((cfg.host, cfg.port), handler)
         self.httpd.verbose = cfg.verbose
         self.port = self.httpd.server_address[1]
@@ -1049,7 +1248,9 @@ class Emulator:
         return self.base_url
 
     def _serve(self, server):
-        t = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        t = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
+        )
         t.start()
         self._threads.append(t)
 
@@ -1081,10 +1282,21 @@ def parse_args(argv=None) -> Config:
         base64.b64decode(a.secret_key, validate=True)
     except (binascii.Error, ValueError):
         p.error("--secret-key is not valid base64")
-    return Config(host=a.host, port=a.port, tls=a.tls, cert=a.cert, key=a.key,
-                  proxy_port=a.proxy_port, proxy_auth=a.proxy_auth, max_skew=a.max_skew,
-                  token_ttl=a.token_ttl, page_items=a.page_items, idle_timeout=a.idle_timeout,
-                  verbose=a.verbose, keys={k: getattr(a, k) for k in DEFAULT_KEYS})
+    return Config(
+        host=a.host,
+        port=a.port,
+        tls=a.tls,
+        cert=a.cert,
+        key=a.key,
+        proxy_port=a.proxy_port,
+        proxy_auth=a.proxy_auth,
+        max_skew=a.max_skew,
+        token_ttl=a.token_ttl,
+        page_items=a.page_items,
+        idle_timeout=a.idle_timeout,
+        verbose=a.verbose,
+        keys={k: getattr(a, k) for k in DEFAULT_KEYS},
+    )
 
 
 def main(argv=None) -> int:

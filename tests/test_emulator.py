@@ -26,24 +26,44 @@ from mimecast_emulator import DEFAULT_KEYS  # noqa: E402  (keys only, not logic)
 
 K = DEFAULT_KEYS
 ACCOUNT_FIELDS = {
-    "accountCode", "accountName", "adminEmail", "archive", "automatedSegmentPurge",
-    "databaseCode", "domain", "gateway", "mailPlatform", "maxRetention",
-    "maxRetentionConfirmed", "mimecastId", "packages", "passphrase", "policyInheritance",
-    "region", "supportCode", "type", "userCount"}
+    "accountCode",
+    "accountName",
+    "adminEmail",
+    "archive",
+    "automatedSegmentPurge",
+    "databaseCode",
+    "domain",
+    "gateway",
+    "mailPlatform",
+    "maxRetention",
+    "maxRetentionConfirmed",
+    "mimecastId",
+    "packages",
+    "passphrase",
+    "policyInheritance",
+    "region",
+    "supportCode",
+    "type",
+    "userCount",
+}
 
 
 # ---------------------------------------------------------------- tiny client
+
 
 def http_date(ts=None):
     # strftime %a/%b are locale dependent; build it by hand.
     d = datetime.datetime.fromtimestamp(time.time() if ts is None else ts, datetime.timezone.utc)
     wd = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][d.weekday()]
-    mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.month - 1]
+    mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+        d.month - 1
+    ]
     return f"{wd}, {d.day:02d} {mon} {d.year} {d:%H:%M:%S} UTC"
 
 
-def signed_headers(path, date=None, req_id=None, secret=None, app_id=None, access_key=None,
-                   sign_path=None):
+def signed_headers(
+    path, date=None, req_id=None, secret=None, app_id=None, access_key=None, sign_path=None
+):
     date = date or http_date()
     req_id = req_id or str(uuid.uuid4())
     key = base64.b64decode(secret or K["secret_key"])
@@ -74,8 +94,12 @@ class Resp:
 
 class EmulatorProcess:
     def __init__(self, *args):
-        self.proc = subprocess.Popen([sys.executable, EMULATOR, "--port", "0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, EMULATOR, "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         line = self.proc.stdout.readline().strip()
         assert line.startswith("MIMECAST_EMULATOR_READY "), line
         self.base = line.split(" ", 1)[1]
@@ -109,8 +133,12 @@ class EmulatorProcess:
         return self.request("POST", path, body, signed_headers(path, **kw), conn=conn)
 
     def control(self, method, path, body=None):
-        r = self.request(method, "/_emulator/" + path, body,
-                         {"Content-Type": "application/json"} if body is not None else {})
+        r = self.request(
+            method,
+            "/_emulator/" + path,
+            body,
+            {"Content-Type": "application/json"} if body is not None else {},
+        )
         assert r.status == 200, (r.status, r.raw)
         return r.json()
 
@@ -128,6 +156,7 @@ class EmulatorProcess:
 
 
 # ---------------------------------------------------------------- tests
+
 
 class EmulatorTest(unittest.TestCase):
     @classmethod
@@ -160,15 +189,17 @@ class EmulatorTest(unittest.TestCase):
         self.assertGreater(len(acct["packages"]), 2)
 
     def test_bad_signature(self):
-        r = self.emu.api("/api/account/get-account",
-                         secret=base64.b64encode(b"wrong secret key bytes").decode())
+        r = self.emu.api(
+            "/api/account/get-account", secret=base64.b64encode(b"wrong secret key bytes").decode()
+        )
         self.assertEqual(r.status, 401)
         self.assertEqual(r.codes(), ["err_xdk_invalid_signature"])
         self.assertEqual(r.json()["fail"][0]["errors"][0]["message"], "0004 Invalid Signature")
 
     def test_full_url_signed_is_rejected(self):
-        r = self.emu.api("/api/account/get-account",
-                         sign_path=self.emu.base + "/api/account/get-account")
+        r = self.emu.api(
+            "/api/account/get-account", sign_path=self.emu.base + "/api/account/get-account"
+        )
         self.assertEqual(r.codes(), ["err_xdk_invalid_signature"])
 
     def test_wrong_app_id_and_access_key(self):
@@ -208,8 +239,10 @@ class EmulatorTest(unittest.TestCase):
 
     def test_generic_echo_and_request_log(self):
         r = self.emu.api("/api/directory/find-groups", {"data": [{"query": "sales"}]})
-        self.assertEqual(r.json()["data"], [{"path": "/api/directory/find-groups",
-                                             "echo": [{"query": "sales"}]}])
+        self.assertEqual(
+            r.json()["data"],
+            [{"path": "/api/directory/find-groups", "echo": [{"query": "sales"}]}],
+        )
         log = self.emu.control("GET", "requests")
         self.assertEqual(log[-1]["path"], "/api/directory/find-groups")
         self.assertEqual(log[-1]["body"], {"data": [{"query": "sales"}]})
@@ -304,8 +337,13 @@ class EmulatorTest(unittest.TestCase):
         self.assertGreaterEqual(time.monotonic() - t0, 0.45)
         self.emu.fault("slow", delay_s=3)
         with self.assertRaises(socket.timeout):
-            self.emu.request("POST", "/api/account/get-account", {"data": []},
-                             signed_headers("/api/account/get-account"), timeout=0.5)
+            self.emu.request(
+                "POST",
+                "/api/account/get-account",
+                {"data": []},
+                signed_headers("/api/account/get-account"),
+                timeout=0.5,
+            )
 
     def test_trickle(self):
         self.emu.fault("trickle", interval_s=0.05)
@@ -332,30 +370,41 @@ class EmulatorTest(unittest.TestCase):
         self.assertEqual((s["redirect_target_hits"], s["redirect_target_auth_seen"]), (2, True))
 
     def test_unknown_fault_rejected(self):
-        r = self.emu.request("POST", "/_emulator/faults", {"fault": "nope"},
-                             {"Content-Type": "application/json"})
+        r = self.emu.request(
+            "POST", "/_emulator/faults", {"fault": "nope"}, {"Content-Type": "application/json"}
+        )
         self.assertEqual(r.status, 400)
 
     # -- OAuth / API 2.0
 
     def token(self, cid=None, secret=None):
-        body = urlencode({"client_id": cid or K["client_id"],
-                          "client_secret": secret or K["client_secret"],
-                          "grant_type": "client_credentials"})
-        return self.emu.request("POST", "/oauth/token", body,
-                                {"Content-Type": "application/x-www-form-urlencoded"})
+        body = urlencode(
+            {
+                "client_id": cid or K["client_id"],
+                "client_secret": secret or K["client_secret"],
+                "grant_type": "client_credentials",
+            }
+        )
+        return self.emu.request(
+            "POST", "/oauth/token", body, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
 
     def bearer(self, token, path="/api/account/get-account"):
-        return self.emu.request("POST", path, {"data": []},
-                                {"Authorization": f"Bearer {token}",
-                                 "Content-Type": "application/json"})
+        return self.emu.request(
+            "POST",
+            path,
+            {"data": []},
+            {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
 
     def test_oauth(self):
         r = self.token()
         self.assertEqual(r.status, 200)
         tok = r.json()
         self.assertEqual((tok["token_type"], tok["expires_in"]), ("Bearer", 1800))
-        self.assertEqual(self.bearer(tok["access_token"]).json()["data"][0]["accountCode"], "CUSA12A345")
+        self.assertEqual(
+            self.bearer(tok["access_token"]).json()["data"][0]["accountCode"], "CUSA12A345"
+        )
         bad = self.token(secret="wrong")
         self.assertEqual((bad.status, bad.json()["error"]), (401, "invalid_client"))
         unknown = self.bearer("not-a-token")
@@ -380,8 +429,9 @@ class EmulatorTest(unittest.TestCase):
             pag["pageSize"] = size
         if token is not None:
             pag["pageToken"] = token
-        return self.emu.api("/api/audit/get-audit-events",
-                            {"meta": {"pagination": pag}, "data": [{}]})
+        return self.emu.api(
+            "/api/audit/get-audit-events", {"meta": {"pagination": pag}, "data": [{}]}
+        )
 
     def test_pagination(self):
         ids, token, pages = [], None, []
@@ -462,11 +512,14 @@ class VectorsTest(unittest.TestCase):
 
     def test_emulator_agrees_with_vectors(self):
         import mimecast_emulator as m
+
         with open(os.path.join(HERE, "vectors", "signing.json"), encoding="utf-8") as f:
             doc = json.load(f)
         self.assertGreaterEqual(len(doc["vectors"]), 8)
         for v in doc["vectors"]:
-            sig = m.mc_signature(v["secret_key"], v["date"], v["request_id"], v["path"], v["app_key"])
+            sig = m.mc_signature(
+                v["secret_key"], v["date"], v["request_id"], v["path"], v["app_key"]
+            )
             self.assertEqual(sig, v["signature"], v["name"])
             self.assertEqual(v["authorization"], f"MC {v['access_key']}:{sig}")
             self.assertIsNotNone(m.parse_mc_date(v["date"]), v["name"])
@@ -485,10 +538,18 @@ class TlsAndLifecycleTest(unittest.TestCase):
             r = emu.api("/api/account/get-account", secret=secret)
             self.assertEqual(r.status, 200)
             self.assertEqual(emu.api("/api/account/get-account").status, 401)  # default secret
-            tok = emu.request("POST", "/oauth/token", urlencode({
-                "client_id": K["client_id"], "client_secret": K["client_secret"],
-                "grant_type": "client_credentials"}),
-                {"Content-Type": "application/x-www-form-urlencoded"}).json()
+            tok = emu.request(
+                "POST",
+                "/oauth/token",
+                urlencode(
+                    {
+                        "client_id": K["client_id"],
+                        "client_secret": K["client_secret"],
+                        "grant_type": "client_credentials",
+                    }
+                ),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            ).json()
             self.assertEqual(tok["expires_in"], 60)
             emu.fault("reset")
             with self.assertRaises((ConnectionError, http.client.IncompleteRead, ssl.SSLError)):

@@ -30,8 +30,10 @@ import sys
 try:
     import mimecast
 except ImportError:  # running from a source checkout without installing the wheel
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                    "..", "..", "bindings", "python"))
+    sys.path.insert(
+        0,
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bindings", "python"),
+    )
     import mimecast
 
 
@@ -52,8 +54,10 @@ def main() -> int:
     if "passphrase" in shown:
         shown["passphrase"] = "********"
     print(json.dumps(shown, indent=2, ensure_ascii=False))
-    print(f"\n{account.account_name} ({account.account_code}), region {account.region}, "
-          f"{account.user_count} users, {len(account.packages)} packages")
+    print(
+        f"\n{account.account_name} ({account.account_code}), region {account.region}, "
+        f"{account.user_count} users, {len(account.packages)} packages"
+    )
     return 0
 
 

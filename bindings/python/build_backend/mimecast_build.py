@@ -118,7 +118,11 @@ def _metadata(version: str) -> str:
 def _package_files() -> List[Tuple[str, Path]]:
     files = []
     for path in sorted((HERE / NAME).rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".so", ".dylib", ".dll"):
+        if (
+            not path.is_file()
+            or "__pycache__" in path.parts
+            or path.suffix in (".pyc", ".so", ".dylib", ".dll")
+        ):
             continue
         files.append((path.relative_to(HERE).as_posix(), path))
     return files
@@ -145,15 +149,17 @@ def _record_line(name: str, data: bytes) -> str:
 # ------------------------------------------------------------ PEP 517 hooks
 
 
-def get_requires_for_build_wheel(config_settings=None):  # type: ignore[no-untyped-def]
+def get_requires_for_build_wheel(config_settings: Optional[Dict[str, str]] = None) -> List[str]:
     return []
 
 
-def get_requires_for_build_sdist(config_settings=None):  # type: ignore[no-untyped-def]
+def get_requires_for_build_sdist(config_settings: Optional[Dict[str, str]] = None) -> List[str]:
     return []
 
 
-def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):  # type: ignore[no-untyped-def]
+def prepare_metadata_for_build_wheel(
+    metadata_directory: str, config_settings: Optional[Dict[str, str]] = None
+) -> str:
     version = _version()
     dist_info = f"{NAME}-{version}.dist-info"
     target = Path(metadata_directory) / dist_info
@@ -163,7 +169,11 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None): 
     return dist_info
 
 
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):  # type: ignore[no-untyped-def]
+def build_wheel(
+    wheel_directory: str,
+    config_settings: Optional[Dict[str, str]] = None,
+    metadata_directory: Optional[str] = None,
+) -> str:
     version = _version()
     library = _library()
     tag = f"py3-none-{_platform_tag()}"
@@ -181,7 +191,9 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 
     out = Path(wheel_directory) / filename
     out.parent.mkdir(parents=True, exist_ok=True)
-    stamp = time.localtime(max(int(os.environ.get("SOURCE_DATE_EPOCH", "315532800")), 315532800))[:6]
+    stamp = time.localtime(max(int(os.environ.get("SOURCE_DATE_EPOCH", "315532800")), 315532800))[
+        :6
+    ]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for arcname, data, mode in entries:
             info = zipfile.ZipInfo(arcname, date_time=stamp)
@@ -191,7 +203,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     return filename
 
 
-def build_sdist(sdist_directory, config_settings=None):  # type: ignore[no-untyped-def]
+def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, str]] = None) -> str:
     version = _version()
     base = f"{NAME}-{version}"
     out = Path(sdist_directory) / f"{base}.tar.gz"

@@ -273,4 +273,3 @@ def take_string(lib: NativeLibrary, ptr: Optional[int]) -> Optional[str]:
         return ctypes.string_at(ptr).decode("utf-8")
     finally:
         lib.mc_free(ptr)
-

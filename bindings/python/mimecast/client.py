@@ -71,7 +71,9 @@ def _call(lib: NativeLibrary, func: Callable[..., int], *args: Any) -> None:
         _raise_last_error(lib, status)
 
 
-def _enc(value: Optional[Union[str, os.PathLike]], name: str, *, path: bool = False) -> Optional[bytes]:
+def _enc(
+    value: Optional[Union[str, os.PathLike]], name: str, *, path: bool = False
+) -> Optional[bytes]:
     """Encodes a str argument as UTF-8 (None stays NULL). Never puts the
     value in an error message: it may be a secret."""
     if value is None:
@@ -85,8 +87,9 @@ def _enc(value: Optional[Union[str, os.PathLike]], name: str, *, path: bool = Fa
     else:
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if b"\x00" in data:
-        raise InvalidArgumentError(f"{name} contains a NUL character", status=1,
-                                   status_name="MC_STATUS_INVALID_ARGUMENT")
+        raise InvalidArgumentError(
+            f"{name} contains a NUL character", status=1, status_name="MC_STATUS_INVALID_ARGUMENT"
+        )
     return data
 
 
@@ -97,8 +100,11 @@ def _seconds_to_ms(value: Optional[float], name: str) -> Optional[int]:
         raise TypeError(f"{name} must be a number of seconds")
     ms = math.ceil(value * 1000)
     if not 0 < ms <= _U32_MAX:
-        raise InvalidArgumentError(f"{name} must be > 0 seconds (and fit in 32-bit milliseconds)",
-                                   status=1, status_name="MC_STATUS_INVALID_ARGUMENT")
+        raise InvalidArgumentError(
+            f"{name} must be > 0 seconds (and fit in 32-bit milliseconds)",
+            status=1,
+            status_name="MC_STATUS_INVALID_ARGUMENT",
+        )
     return ms
 
 
@@ -124,11 +130,17 @@ def _parse(text: Optional[str]) -> Dict[str, Any]:
     try:
         value = json.loads(text or "")
     except ValueError as exc:
-        raise MalformedResponseError(f"the response is not valid JSON: {exc.msg}",
-                                     status=13, status_name="MC_STATUS_MALFORMED_RESPONSE") from None
+        raise MalformedResponseError(
+            f"the response is not valid JSON: {exc.msg}",
+            status=13,
+            status_name="MC_STATUS_MALFORMED_RESPONSE",
+        ) from None
     if not isinstance(value, dict):
-        raise MalformedResponseError("the response is not a JSON object",
-                                     status=13, status_name="MC_STATUS_MALFORMED_RESPONSE")
+        raise MalformedResponseError(
+            "the response is not a JSON object",
+            status=13,
+            status_name="MC_STATUS_MALFORMED_RESPONSE",
+        )
     return value
 
 
@@ -137,8 +149,11 @@ def _data_list(envelope: Mapping[str, Any]) -> List[Any]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise MalformedResponseError("the response's data is not a list",
-                                     status=13, status_name="MC_STATUS_MALFORMED_RESPONSE")
+        raise MalformedResponseError(
+            "the response's data is not a list",
+            status=13,
+            status_name="MC_STATUS_MALFORMED_RESPONSE",
+        )
     return data
 
 
@@ -221,17 +236,26 @@ class Client:
         )
         self._create(
             lambda lib, opts, out: _call(lib, lib.mc_client_new, *args, opts, out),
-            dict(timeout=timeout, connect_timeout=connect_timeout, ca_bundle=ca_bundle,
-                 allow_insecure_http=allow_insecure_http, max_retries=max_retries,
-                 retry_budget=retry_budget, retry_after_send=retry_after_send, proxy=proxy,
-                 max_response_bytes=max_response_bytes, log=log),
+            dict(
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+                ca_bundle=ca_bundle,
+                allow_insecure_http=allow_insecure_http,
+                max_retries=max_retries,
+                retry_budget=retry_budget,
+                retry_after_send=retry_after_send,
+                proxy=proxy,
+                max_response_bytes=max_response_bytes,
+                log=log,
+            ),
         )
 
     # -- alternative constructors
 
     @classmethod
-    def oauth(cls, client_id: str, client_secret: str, base_url: Optional[str] = None,
-              **options: Any) -> "Client":
+    def oauth(
+        cls, client_id: str, client_secret: str, base_url: Optional[str] = None, **options: Any
+    ) -> "Client":
         """An API 2.0 client (OAuth 2.0 client credentials).
 
         ``base_url`` None means ``https://api.services.mimecast.com``; region
@@ -240,8 +264,11 @@ class Client:
         """
         self = cls.__new__(cls)
         self._init_state("oauth", base_url or "https://api.services.mimecast.com")
-        args = (_enc(base_url, "base_url"), _enc(client_id, "client_id"),
-                _enc(client_secret, "client_secret"))
+        args = (
+            _enc(base_url, "base_url"),
+            _enc(client_id, "client_id"),
+            _enc(client_secret, "client_secret"),
+        )
         self._create(
             lambda lib, opts, out: _call(lib, lib.func("mc_client_new_oauth"), *args, opts, out),
             options,
@@ -266,12 +293,17 @@ class Client:
                 options,
             )
             return self
-        pairs = [(_enc(k, "environ key"), _enc(v, k)) for k, v in environ.items() if k.startswith("MIMECAST_")]
+        pairs = [
+            (_enc(k, "environ key"), _enc(v, k))
+            for k, v in environ.items()
+            if k.startswith("MIMECAST_")
+        ]
         names = (c_char_p * max(len(pairs), 1))(*[k for k, _ in pairs])
         values = (c_char_p * max(len(pairs), 1))(*[v for _, v in pairs])
         self._create(
-            lambda lib, opts, out: _call(lib, lib.func("mc_client_new_from_variables"),
-                                         names, values, len(pairs), opts, out),
+            lambda lib, opts, out: _call(
+                lib, lib.func("mc_client_new_from_variables"), names, values, len(pairs), opts, out
+            ),
             options,
         )
         return self
@@ -286,8 +318,9 @@ class Client:
         self._init_state("postman", f"postman:{os.fspath(path)}")
         encoded = _enc(path, "path", path=True)
         self._create(
-            lambda lib, opts, out: _call(lib, lib.func("mc_client_new_from_postman"),
-                                         encoded, opts, out),
+            lambda lib, opts, out: _call(
+                lib, lib.func("mc_client_new_from_postman"), encoded, opts, out
+            ),
             options,
         )
         return self
@@ -304,8 +337,9 @@ class Client:
         self._tls = threading.local()
         self._log_callback: Any = None
 
-    def _create(self, make: Callable[[NativeLibrary, Any, Any], None],
-                options: Mapping[str, Any]) -> None:
+    def _create(
+        self, make: Callable[[NativeLibrary, Any, Any], None], options: Mapping[str, Any]
+    ) -> None:
         lib = _ffi.load()
         opts = lib.mc_options_new()
         try:
@@ -316,8 +350,9 @@ class Client:
         finally:
             lib.mc_options_free(opts)
         if not handle.value:
-            raise MimecastError("libmimecast returned no client", status=15,
-                                status_name="MC_STATUS_INTERNAL")
+            raise MimecastError(
+                "libmimecast returned no client", status=15, status_name="MC_STATUS_INTERNAL"
+            )
         self._lib = lib
         self._handle = handle.value
 
@@ -349,14 +384,24 @@ class Client:
             _call(lib, lib.mc_options_set_allow_insecure_http, opts, True)
         if max_response_bytes is not None:
             if not isinstance(max_response_bytes, int) or not 0 < max_response_bytes <= _U64_MAX:
-                raise InvalidArgumentError("max_response_bytes must be a positive int", status=1,
-                                           status_name="MC_STATUS_INVALID_ARGUMENT")
+                raise InvalidArgumentError(
+                    "max_response_bytes must be a positive int",
+                    status=1,
+                    status_name="MC_STATUS_INVALID_ARGUMENT",
+                )
             _call(lib, lib.mc_options_set_max_response_bytes, opts, max_response_bytes)
         if max_retries is not None or retry_budget is not None:
             retries = 3 if max_retries is None else max_retries
-            if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= _U32_MAX:
-                raise InvalidArgumentError("max_retries must be an int >= 0", status=1,
-                                           status_name="MC_STATUS_INVALID_ARGUMENT")
+            if (
+                isinstance(retries, bool)
+                or not isinstance(retries, int)
+                or not 0 <= retries <= _U32_MAX
+            ):
+                raise InvalidArgumentError(
+                    "max_retries must be an int >= 0",
+                    status=1,
+                    status_name="MC_STATUS_INVALID_ARGUMENT",
+                )
             budget = _seconds_to_ms(60.0 if retry_budget is None else retry_budget, "retry_budget")
             _call(lib, lib.func("mc_options_set_retry"), opts, retries, budget)
         if retry_after_send:
@@ -378,8 +423,9 @@ class Client:
         with self._cond:
             handle = self._handle
             if handle is None:
-                raise ClientClosedError("this mimecast.Client is closed", status=-1,
-                                        status_name="CLIENT_CLOSED")
+                raise ClientClosedError(
+                    "this mimecast.Client is closed", status=-1, status_name="CLIENT_CLOSED"
+                )
             self._active += 1
         try:
             yield handle
@@ -413,8 +459,9 @@ class Client:
 
     def __enter__(self) -> "Client":
         if self._handle is None:
-            raise ClientClosedError("this mimecast.Client is closed", status=-1,
-                                    status_name="CLIENT_CLOSED")
+            raise ClientClosedError(
+                "this mimecast.Client is closed", status=-1, status_name="CLIENT_CLOSED"
+            )
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -428,8 +475,10 @@ class Client:
 
     def __repr__(self) -> str:
         state = "closed" if getattr(self, "_handle", None) is None else "open"
-        return (f"<mimecast.Client {getattr(self, '_kind', '?')} "
-                f"{getattr(self, '_where', '?')!r} {state}>")
+        return (
+            f"<mimecast.Client {getattr(self, '_kind', '?')} "
+            f"{getattr(self, '_where', '?')!r} {state}>"
+        )
 
     # -- calls
 
@@ -472,7 +521,9 @@ class Client:
         account = _parse(text)
         return Account.from_dict(account)
 
-    def request_raw(self, path: str, body: Union[None, str, Mapping[str, Any]] = None) -> Dict[str, Any]:
+    def request_raw(
+        self, path: str, body: Union[None, str, Mapping[str, Any]] = None
+    ) -> Dict[str, Any]:
         """POSTs ``body`` to ``path`` and returns the whole response envelope
         (``meta``, ``data``, ``fail``) as a dict.
 
@@ -506,14 +557,20 @@ class Client:
         """
         return _data_list(self.request_raw(path, _body_json(data)))
 
-    def iter_page_envelopes(self, path: str, data: JSONBody = None,
-                            page_size: int = 100) -> Iterator[Dict[str, Any]]:
+    def iter_page_envelopes(
+        self, path: str, data: JSONBody = None, page_size: int = 100
+    ) -> Iterator[Dict[str, Any]]:
         """Yields the response envelope of every page of a paged endpoint,
         following ``meta.pagination.next`` until the last page. ``data`` as in
         :meth:`request`; ``page_size`` 0 means the server's default."""
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 0 <= page_size <= _U32_MAX:
-            raise InvalidArgumentError("page_size must be an int >= 0", status=1,
-                                       status_name="MC_STATUS_INVALID_ARGUMENT")
+        if (
+            isinstance(page_size, bool)
+            or not isinstance(page_size, int)
+            or not 0 <= page_size <= _U32_MAX
+        ):
+            raise InvalidArgumentError(
+                "page_size must be an int >= 0", status=1, status_name="MC_STATUS_INVALID_ARGUMENT"
+            )
         body = _body_json(data).encode("utf-8")
         path_b = _enc(path, "path")
         token: Optional[bytes] = None
@@ -524,8 +581,9 @@ class Client:
                 func = lib.func("mc_request_page")
                 out = c_void_p()
                 next_token = c_void_p()
-                self._request_call(func, handle, path_b, body, page_size, token,
-                                   byref(out), byref(next_token))
+                self._request_call(
+                    func, handle, path_b, body, page_size, token, byref(out), byref(next_token)
+                )
                 try:
                     text = take_string(lib, out.value)
                 finally:
@@ -544,8 +602,9 @@ class Client:
 
     paginate = iter_pages
 
-    def sign(self, path: str, date: Optional[str] = None,
-             request_id: Optional[str] = None) -> SignedHeaders:
+    def sign(
+        self, path: str, date: Optional[str] = None, request_id: Optional[str] = None
+    ) -> SignedHeaders:
         """Signs an API 1.0 request to ``path`` without sending it.
 
         Returns the headers to send: ``Authorization``, ``x-mc-date``,
@@ -559,18 +618,27 @@ class Client:
             lib = self._lib
             assert lib is not None
             out = POINTER(MCSignedHeaders)()
-            _call(lib, lib.mc_sign, handle, _enc(path, "path"), _enc(date, "date"),
-                  _enc(request_id, "request_id"), byref(out))
+            _call(
+                lib,
+                lib.mc_sign,
+                handle,
+                _enc(path, "path"),
+                _enc(date, "date"),
+                _enc(request_id, "request_id"),
+                byref(out),
+            )
             try:
                 h = out.contents
-                headers = SignedHeaders({
-                    "Authorization": _text(h.authorization),
-                    "x-mc-date": _text(h.date),
-                    "x-mc-req-id": _text(h.request_id),
-                    "x-mc-app-id": _text(h.app_id),
-                    "Content-Type": "application/json",
-                    "Accept": "application/json",
-                })
+                headers = SignedHeaders(
+                    {
+                        "Authorization": _text(h.authorization),
+                        "x-mc-date": _text(h.date),
+                        "x-mc-req-id": _text(h.request_id),
+                        "x-mc-app-id": _text(h.app_id),
+                        "Content-Type": "application/json",
+                        "Accept": "application/json",
+                    }
+                )
             finally:
                 lib.mc_signed_headers_free(out)
         return headers

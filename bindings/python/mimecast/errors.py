@@ -107,7 +107,16 @@ class MimecastError(Exception):
         )
 
 
-def _rebuild(cls, message, status, status_name, http_status, code, api_message, retry):  # type: ignore[no-untyped-def]
+def _rebuild(
+    cls: "Type[MimecastError]",
+    message: str,
+    status: int,
+    status_name: str,
+    http_status: int,
+    code: str,
+    api_message: str,
+    retry: Optional[int],
+) -> "MimecastError":
     err = cls(
         message,
         status=status,

@@ -105,7 +105,9 @@ class SignedHeaders(Dict[str, str]):
     value, which contains the access key, so printing or logging it is safe."""
 
     def __repr__(self) -> str:
-        shown = {k: ("MC <redacted>" if k.lower() == "authorization" else v) for k, v in self.items()}
+        shown = {
+            k: ("MC <redacted>" if k.lower() == "authorization" else v) for k, v in self.items()
+        }
         return f"SignedHeaders({shown!r})"
 
     __str__ = __repr__

@@ -19,7 +19,9 @@ def repo_root() -> Path:
     if env:
         return Path(env).resolve()
     for parent in Path(__file__).resolve().parents:
-        if (parent / "tests" / "mimecast_emulator.py").is_file() and (parent / "Cargo.toml").is_file():
+        if (parent / "tests" / "mimecast_emulator.py").is_file() and (
+            parent / "Cargo.toml"
+        ).is_file():
             return parent
     raise RuntimeError("cannot find the repository root; set MIMECAST_REPO_ROOT")
 
@@ -50,7 +52,9 @@ class Emulator:
     def __init__(self, *args: str) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, str(EMULATOR), "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         self.url = self._ready("MIMECAST_EMULATOR_READY")
         self.proxy_url: Optional[str] = None
@@ -75,11 +79,13 @@ class Emulator:
 
     def _control(self, method: str, path: str, payload: Any = None) -> Any:
         data = None if payload is None else json.dumps(payload).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         ctx = None
         if self.url.startswith("https:"):
             import ssl
+
             ctx = ssl.create_default_context(cafile=str(CA_PEM))
         with urllib.request.urlopen(req, timeout=10, context=ctx) as resp:
             body = resp.read()
@@ -132,8 +138,14 @@ class EmulatorTestCase(unittest.TestCase):
     def client(self, **options: Any):  # type: ignore[no-untyped-def]
         import mimecast
 
-        c = mimecast.Client(self.emu.url, KEYS["app_id"], KEYS["app_key"],
-                            KEYS["access_key"], KEYS["secret_key"], **options)
+        c = mimecast.Client(
+            self.emu.url,
+            KEYS["app_id"],
+            KEYS["app_key"],
+            KEYS["access_key"],
+            KEYS["secret_key"],
+            **options,
+        )
         self.addCleanup(c.close)
         return c
 

@@ -69,14 +69,17 @@ class GetAccountTest(EmulatorTestCase):
 class RequestTest(EmulatorTestCase):
     def test_generic_path_echoes_list(self) -> None:
         data = self.client().request("/api/directory/find-groups", [{"query": "Grüße", "n": 1}])
-        self.assertEqual(data, [{"path": "/api/directory/find-groups",
-                                 "echo": [{"query": "Grüße", "n": 1}]}])
+        self.assertEqual(
+            data, [{"path": "/api/directory/find-groups", "echo": [{"query": "Grüße", "n": 1}]}]
+        )
 
     def test_body_forms(self) -> None:
         c = self.client()
         self.assertEqual(c.request("/api/x/y")[0]["echo"], [])
         self.assertEqual(c.request("/api/x/y", {"a": 1})[0]["echo"], [{"a": 1}])
-        self.assertEqual(c.request("/api/x/y", {"data": [{"b": 2}], "meta": {}})[0]["echo"], [{"b": 2}])
+        self.assertEqual(
+            c.request("/api/x/y", {"data": [{"b": 2}], "meta": {}})[0]["echo"], [{"b": 2}]
+        )
         with self.assertRaises(TypeError):
             c.request("/api/x/y", "not json")  # type: ignore[arg-type]
 
@@ -95,8 +98,12 @@ class LifetimeTest(EmulatorTestCase):
         c.close()
         c.close()
         self.assertTrue(c.closed)
-        for call in (c.get_account, lambda: c.request("/api/x/y"), lambda: c.sign("/api/x"),
-                     lambda: list(c.iter_pages("/api/audit/get-audit-events"))):
+        for call in (
+            c.get_account,
+            lambda: c.request("/api/x/y"),
+            lambda: c.sign("/api/x"),
+            lambda: list(c.iter_pages("/api/audit/get-audit-events")),
+        ):
             with self.assertRaises(mimecast.ClientClosedError) as cm:
                 call()
             self.assertIsInstance(cm.exception, mimecast.MimecastError)
@@ -121,8 +128,9 @@ class LifetimeTest(EmulatorTestCase):
         self.assertTrue(c.closed)
 
     def test_del_frees(self) -> None:
-        c = mimecast.Client(self.emu.url, KEYS["app_id"], KEYS["app_key"], KEYS["access_key"],
-                            KEYS["secret_key"])
+        c = mimecast.Client(
+            self.emu.url, KEYS["app_id"], KEYS["app_key"], KEYS["access_key"], KEYS["secret_key"]
+        )
         c.get_account()
         del c
         gc.collect()

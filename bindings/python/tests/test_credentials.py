@@ -13,8 +13,15 @@ import mimecast
 
 from .support import KEYS, EmulatorTestCase
 
-_ALL_VARS = ["MIMECAST_BASE_URL", "MIMECAST_APP_ID", "MIMECAST_APP_KEY", "MIMECAST_ACCESS_KEY",
-             "MIMECAST_SECRET_KEY", "MIMECAST_CLIENT_ID", "MIMECAST_CLIENT_SECRET"]
+_ALL_VARS = [
+    "MIMECAST_BASE_URL",
+    "MIMECAST_APP_ID",
+    "MIMECAST_APP_KEY",
+    "MIMECAST_ACCESS_KEY",
+    "MIMECAST_SECRET_KEY",
+    "MIMECAST_CLIENT_ID",
+    "MIMECAST_CLIENT_SECRET",
+]
 
 
 def clean_env(**values: str) -> dict:
@@ -25,9 +32,13 @@ def clean_env(**values: str) -> dict:
 
 class FromEnvTest(EmulatorTestCase):
     def api1_env(self) -> dict:
-        return clean_env(MIMECAST_BASE_URL=self.emu.url, MIMECAST_APP_ID=KEYS["app_id"],
-                         MIMECAST_APP_KEY=KEYS["app_key"], MIMECAST_ACCESS_KEY=KEYS["access_key"],
-                         MIMECAST_SECRET_KEY=KEYS["secret_key"])
+        return clean_env(
+            MIMECAST_BASE_URL=self.emu.url,
+            MIMECAST_APP_ID=KEYS["app_id"],
+            MIMECAST_APP_KEY=KEYS["app_key"],
+            MIMECAST_ACCESS_KEY=KEYS["access_key"],
+            MIMECAST_SECRET_KEY=KEYS["secret_key"],
+        )
 
     def test_api1_from_env(self) -> None:
         with mock.patch.dict(os.environ, self.api1_env(), clear=True):
@@ -78,19 +89,37 @@ class FromPostmanTest(EmulatorTestCase):
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
         path = Path(tmp.name) / "Mimecast API.postman_environment.json"
-        path.write_text(json.dumps({
-            "id": "5f0c2a9e-0000-4000-8000-000000000000",
-            "name": "Mimecast API",
-            "values": [{"key": k, "value": v, "type": "secret" if "Key" in k else "default",
-                        "enabled": enabled} for k, v in values.items()],
-            "_postman_variable_scope": "environment",
-        }), encoding="utf-8")
+        path.write_text(
+            json.dumps(
+                {
+                    "id": "5f0c2a9e-0000-4000-8000-000000000000",
+                    "name": "Mimecast API",
+                    "values": [
+                        {
+                            "key": k,
+                            "value": v,
+                            "type": "secret" if "Key" in k else "default",
+                            "enabled": enabled,
+                        }
+                        for k, v in values.items()
+                    ],
+                    "_postman_variable_scope": "environment",
+                }
+            ),
+            encoding="utf-8",
+        )
         return path
 
     def test_api1_postman_file(self) -> None:
-        path = self.write({"ApplicationID": KEYS["app_id"], "ApplicationKey": KEYS["app_key"],
-                           "AccessKey": KEYS["access_key"], "SecretKey": KEYS["secret_key"],
-                           "baseUrl": self.emu.url})
+        path = self.write(
+            {
+                "ApplicationID": KEYS["app_id"],
+                "ApplicationKey": KEYS["app_key"],
+                "AccessKey": KEYS["access_key"],
+                "SecretKey": KEYS["secret_key"],
+                "baseUrl": self.emu.url,
+            }
+        )
         with mimecast.Client.from_postman(path, timeout=10) as client:
             self.assertEqual(client.get_account().account_name, "Exämple Corp Ltd")
             self.assert_no_secret(repr(client))
@@ -98,8 +127,13 @@ class FromPostmanTest(EmulatorTestCase):
             self.assertEqual(len(client.request("/api/x/y", [{"a": 1}])), 1)
 
     def test_oauth_postman_file(self) -> None:
-        path = self.write({"client_id": KEYS["client_id"], "client_secret": KEYS["client_secret"],
-                           "baseUrl": self.emu.url})
+        path = self.write(
+            {
+                "client_id": KEYS["client_id"],
+                "client_secret": KEYS["client_secret"],
+                "baseUrl": self.emu.url,
+            }
+        )
         with mimecast.Client.from_postman(path) as client:
             self.assertEqual(client.get_account().account_code, "CUSA12A345")
 
@@ -117,22 +151,25 @@ class FromPostmanTest(EmulatorTestCase):
 class OAuthTest(EmulatorTestCase):
     def test_get_account_and_token_cached(self) -> None:
         before = self.emu.stats()["tokens_issued"]  # not cleared by reset
-        with mimecast.Client.oauth(KEYS["client_id"], KEYS["client_secret"],
-                                   base_url=self.emu.url) as client:
+        with mimecast.Client.oauth(
+            KEYS["client_id"], KEYS["client_secret"], base_url=self.emu.url
+        ) as client:
             self.assertEqual(client.get_account().account_name, "Exämple Corp Ltd")
             self.assertEqual(client.request("/api/x/y", [{"a": 1}])[0]["echo"], [{"a": 1}])
             self.assertEqual(self.emu.stats()["tokens_issued"], before + 1)
             self.assert_no_secret(repr(client))
 
     def test_sign_is_unsupported(self) -> None:
-        with mimecast.Client.oauth(KEYS["client_id"], KEYS["client_secret"],
-                                   base_url=self.emu.url) as client:
+        with mimecast.Client.oauth(
+            KEYS["client_id"], KEYS["client_secret"], base_url=self.emu.url
+        ) as client:
             with self.assertRaises(mimecast.UnsupportedError):
                 client.sign("/api/account/get-account")
 
     def test_token_expired_is_refreshed(self) -> None:
-        with mimecast.Client.oauth(KEYS["client_id"], KEYS["client_secret"],
-                                   base_url=self.emu.url) as client:
+        with mimecast.Client.oauth(
+            KEYS["client_id"], KEYS["client_secret"], base_url=self.emu.url
+        ) as client:
             client.get_account()
             before = self.emu.stats()["tokens_issued"]
             self.emu.fault("token_expired")
@@ -140,8 +177,9 @@ class OAuthTest(EmulatorTestCase):
             self.assertEqual(self.emu.stats()["tokens_issued"], before + 1)
 
     def test_bad_client_secret(self) -> None:
-        with mimecast.Client.oauth(KEYS["client_id"], "wrong-secret-value-123",
-                                   base_url=self.emu.url, max_retries=0) as client:
+        with mimecast.Client.oauth(
+            KEYS["client_id"], "wrong-secret-value-123", base_url=self.emu.url, max_retries=0
+        ) as client:
             with self.assertRaises(mimecast.AuthenticationError) as cm:
                 client.get_account()
         self.assertNotIn("wrong-secret-value-123", str(cm.exception))

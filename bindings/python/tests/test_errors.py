@@ -13,7 +13,7 @@ class FaultsTest(EmulatorTestCase):
     def no_retry(self, **options):  # type: ignore[no-untyped-def]
         return self.client(max_retries=0, **options)
 
-    def check(self, fault: str, cls: type, **params) -> mimecast.MimecastError:  # type: ignore[no-untyped-def]
+    def check(self, fault: str, cls: type, **params: object) -> mimecast.MimecastError:
         self.emu.fault(fault, **params)
         client = self.no_retry(timeout=params.pop("_timeout", 10))
         with self.assertRaises(cls) as cm:
@@ -47,8 +47,12 @@ class FaultsTest(EmulatorTestCase):
         self.assertAlmostEqual(err.retry_after, 1.234)
 
     def test_api_fail(self) -> None:
-        err = self.check("api_fail", mimecast.ApiFailureError, code="err_custom_thing",
-                         message="Something went wrong")
+        err = self.check(
+            "api_fail",
+            mimecast.ApiFailureError,
+            code="err_custom_thing",
+            message="Something went wrong",
+        )
         self.assertEqual(err.code, "err_custom_thing")
         self.assertEqual(err.api_message, "Something went wrong")
         self.assertEqual(err.http_status, 200)
@@ -86,8 +90,14 @@ class FaultsTest(EmulatorTestCase):
             client.get_account()
 
     def test_bad_keys_rejected_by_server(self) -> None:
-        with mimecast.Client(self.emu.url, KEYS["app_id"], KEYS["app_key"], KEYS["access_key"],
-                             "AAAA" + KEYS["secret_key"][4:], max_retries=0) as c:
+        with mimecast.Client(
+            self.emu.url,
+            KEYS["app_id"],
+            KEYS["app_key"],
+            KEYS["access_key"],
+            "AAAA" + KEYS["secret_key"][4:],
+            max_retries=0,
+        ) as c:
             with self.assertRaises(mimecast.AuthenticationError) as cm:
                 c.get_account()
         self.assertEqual(cm.exception.code, "err_xdk_invalid_signature")
@@ -99,8 +109,14 @@ class FaultsTest(EmulatorTestCase):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
         s.close()
-        with mimecast.Client(f"http://127.0.0.1:{port}", KEYS["app_id"], KEYS["app_key"],
-                             KEYS["access_key"], KEYS["secret_key"], max_retries=0) as c:
+        with mimecast.Client(
+            f"http://127.0.0.1:{port}",
+            KEYS["app_id"],
+            KEYS["app_key"],
+            KEYS["access_key"],
+            KEYS["secret_key"],
+            max_retries=0,
+        ) as c:
             with self.assertRaises(mimecast.TransportError):
                 c.get_account()
 

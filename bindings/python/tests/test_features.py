@@ -148,7 +148,9 @@ class LoggingTest(EmulatorTestCase):
             text = record.getMessage()
             self.assert_no_secret(text)
             self.assertNotIn(signature, text)
-        self.assertTrue(any(r.levelno in (logging.DEBUG, logging.INFO) for r in self.handler.records))
+        self.assertTrue(
+            any(r.levelno in (logging.DEBUG, logging.INFO) for r in self.handler.records)
+        )
 
     def test_auto_when_debug_enabled(self) -> None:
         self.logger.setLevel(logging.DEBUG)
@@ -165,8 +167,9 @@ class LoggingTest(EmulatorTestCase):
 
     def test_oauth_log_has_no_token_or_secret(self) -> None:
         self.logger.setLevel(logging.DEBUG)
-        with mimecast.Client.oauth(KEYS["client_id"], KEYS["client_secret"],
-                                   base_url=self.emu.url, log=True) as client:
+        with mimecast.Client.oauth(
+            KEYS["client_id"], KEYS["client_secret"], base_url=self.emu.url, log=True
+        ) as client:
             client.get_account()
         self.assertGreater(len(self.handler.records), 0)
         for record in self.handler.records:

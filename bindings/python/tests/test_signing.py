@@ -14,8 +14,9 @@ class SigningVectorsTest(unittest.TestCase):
         self.assertGreater(len(VECTORS["vectors"]), 0)
         for v in VECTORS["vectors"]:
             with self.subTest(v["name"]):
-                with mimecast.Client("eu", v["app_id"], v["app_key"], v["access_key"],
-                                     v["secret_key"]) as client:
+                with mimecast.Client(
+                    "eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"]
+                ) as client:
                     headers = client.sign(v["path"], v["date"], v["request_id"])
                 self.assertEqual(headers["Authorization"], v["authorization"])
                 self.assertEqual(headers["x-mc-date"], v["date"])
@@ -26,7 +27,9 @@ class SigningVectorsTest(unittest.TestCase):
 
     def test_fresh_date_and_request_id(self) -> None:
         v = VECTORS["vectors"][0]
-        with mimecast.Client("eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"]) as c:
+        with mimecast.Client(
+            "eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"]
+        ) as c:
             a = c.sign(v["path"])
             b = c.sign(v["path"])
         self.assertTrue(a["x-mc-date"].endswith(" UTC"))
@@ -48,7 +51,9 @@ class SigningVectorsTest(unittest.TestCase):
         for bad in VECTORS["invalid"]:
             with self.subTest(bad["name"]):
                 with self.assertRaises(classes[bad["error"]]) as cm:
-                    mimecast.Client("eu", v["app_id"], v["app_key"], v["access_key"], bad["secret_key"])
+                    mimecast.Client(
+                        "eu", v["app_id"], v["app_key"], v["access_key"], bad["secret_key"]
+                    )
                 err = cm.exception
                 self.assertEqual(err.status_name, "MC_STATUS_" + bad["error"].upper())
                 if bad["secret_key"].strip():
@@ -75,10 +80,16 @@ class SigningVectorsTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             mimecast.Client("eu", v["app_id"], "a\x00b", v["access_key"], v["secret_key"])
         with self.assertRaises(mimecast.InvalidArgumentError):
-            mimecast.Client("eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"], timeout=0)
+            mimecast.Client(
+                "eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"], timeout=0
+            )
         with self.assertRaises(TypeError):
-            mimecast.Client("eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"], nope=1)
-        with mimecast.Client("eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"]) as c:
+            mimecast.Client(
+                "eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"], nope=1
+            )
+        with mimecast.Client(
+            "eu", v["app_id"], v["app_key"], v["access_key"], v["secret_key"]
+        ) as c:
             with self.assertRaises(mimecast.InvalidArgumentError):
                 c.sign("https://eu-api.mimecast.com/api/account/get-account")
 
