@@ -87,6 +87,7 @@ Control endpoints (no auth, not counted in stats)
                                    headers (Authorization -> "<redacted>"),
                                    body (parsed JSON / form, secrets redacted),
                                    raw_body (a JSON body's exact text)}
+    GET  /_emulator/tokens         every OAuth token issued (for memory scans)
     POST /_emulator/expire-tokens  make every issued OAuth token expired
     ANY  /_emulator/redirect-target  target of the redirect fault; records a
                                    hit and whether Authorization arrived
@@ -661,6 +662,11 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 log = list(st.log)
             return self.send_json(200, log, consume_quota=False)
+        if path == "/_emulator/tokens" and self.command == "GET":
+            # For tests that look for the token in a client's memory.
+            with st.lock:
+                tokens = sorted(st.tokens)
+            return self.send_json(200, tokens, consume_quota=False)
         if path == "/_emulator/expire-tokens" and self.command == "POST":
             st.expire_tokens()
             return self.send_json(200, {"expired": True}, consume_quota=False)
