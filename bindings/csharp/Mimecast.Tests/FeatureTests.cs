@@ -57,7 +57,7 @@ namespace Mimecast.Tests
             using var c = Emu.Client();
             Emu.Fault("page_fail", 1, new { page = 2 });
             var seen = new List<JsonElement>();
-            var e = Assert.Throws<MimecastApiException>(() => { foreach (var i in c.Paginate(AuditPath, null, 3)) seen.Add(i); });
+            var e = Assert.Throws<MimecastApiFailureException>(() => { foreach (var i in c.Paginate(AuditPath, null, 3)) seen.Add(i); });
             Assert.Equal(MimecastStatus.ApiFailure, e.Status);
             Assert.False(string.IsNullOrEmpty(e.ErrorCode));
             Assert.Equal(3, seen.Count); // page 1 only
@@ -84,7 +84,7 @@ namespace Mimecast.Tests
         {
             using var c = Emu.Client();
             Emu.Fault("page_fail", 1, new { page = 1 });
-            await Assert.ThrowsAsync<MimecastApiException>(async () => { await foreach (var _ in c.PaginateAsync(AuditPath, null, 3)) { } });
+            await Assert.ThrowsAsync<MimecastApiFailureException>(async () => { await foreach (var _ in c.PaginateAsync(AuditPath, null, 3)) { } });
         }
 #endif
 
@@ -413,7 +413,7 @@ namespace Mimecast.Tests
         [Fact]
         public void FromPostmanEnvironmentErrors()
         {
-            var io = Assert.Throws<MimecastConfigurationException>(() => MimecastClient.FromPostmanEnvironment("/nonexistent/env.json"));
+            var io = Assert.Throws<MimecastIOException>(() => MimecastClient.FromPostmanEnvironment("/nonexistent/env.json"));
             Assert.Equal(MimecastStatus.IO, io.Status);
             var missing = WritePostman(("baseUrl", Emu.BaseUrl, true), ("ApplicationID", Emulator.AppId, true));
             var e = Assert.ThrowsAny<MimecastException>(() => MimecastClient.FromPostmanEnvironment(missing));
