@@ -207,6 +207,14 @@ def emit_native(header: Header) -> str:
         "        /// the loaded library's mc_version() must be equal.</summary>",
         f'        internal const string HeaderVersion = "{header.version}";',
         "",
+    ]
+    for name, value in header.constants.items():
+        if name.startswith("MIMECAST_VERSION"):
+            continue  # HeaderVersion
+        out += summary(header.constant_docs.get(name, "") or name, "        ")
+        typ, literal = ("string", f'"{value}"') if isinstance(value, str) else ("int", str(value))
+        out += [f"        internal const {typ} {pascal(name)} = {literal};", ""]
+    out += [
         "        /// <summary>Every function declared below, to check the library exports them."
         "</summary>",
         "        internal static readonly string[] FunctionNames =",

@@ -132,6 +132,11 @@ def _abi_body(header: Header) -> List[str]:
         f"HEADER_VERSION = {_q(header.version)}",
         "",
     ]
+    for name, value in header.constants.items():
+        if name.startswith("MIMECAST_VERSION"):
+            continue  # HEADER_VERSION
+        out += _doc_comment(header.constant_docs.get(name, ""), "")
+        out += [f"{name} = {_q(value) if isinstance(value, str) else value}", ""]
     for e in header.enums:
         out += ["", f"class {enum_class(e.name)}(enum.IntEnum):"]
         out += _docstring(f"``{e.name}``: {_first_line(e.doc)}", "    ")

@@ -152,6 +152,8 @@ class Header:
     """Everything the bindings need from the header, in header order."""
 
     constants: Dict[str, object] = field(default_factory=dict)
+    #: The doc comment of each constant (the comment above its #define).
+    constant_docs: Dict[str, str] = field(default_factory=dict)
     enums: List[Enum] = field(default_factory=list)
     opaques: List[Opaque] = field(default_factory=list)
     structs: List[Struct] = field(default_factory=list)
@@ -408,18 +410,19 @@ class _Parser:
         if not m:
             raise HeaderError(line, f"cannot read #define {rest!r}")
         name, value = m.group(1), (m.group(2) or "").strip()
-        self.doc = None
+        doc = self.take_doc()
         if name in FUNCTION_MARKERS:
             return  # its definitions are compiler attributes
         if self.if_stack == ["MIMECAST_H"] and name == "MIMECAST_H" and not value:
             return  # the include guard
         if re.fullmatch(r'"[^"\\]*"', value):
             self.header.constants[name] = value[1:-1]
-            return
-        if re.fullmatch(r"-?[0-9]+", value):
+        elif re.fullmatch(r"-?[0-9]+", value):
             self.header.constants[name] = int(value)
-            return
-        raise HeaderError(line, f"#define {name} {value!r} is neither a string nor an integer")
+        else:
+            raise HeaderError(line, f"#define {name} {value!r} is neither a string nor an integer")
+        self.header.constant_docs[name] = doc
+        return
 
     def extern_c_line(self, line: int, text: str) -> bool:
         if text == 'extern "C" {':

@@ -1,5 +1,6 @@
 using System;
 using System.Text.Json;
+using Mimecast.Native;
 
 namespace Mimecast
 {
@@ -35,15 +36,11 @@ namespace Mimecast
         public int RetryCount { get; }
 
         /// <summary>
-        /// How response bodies are read: as deep as libmimecast reads them. The core (serde_json, recursion limit 128)
-        /// refuses a body nested deeper than 127 levels before the binding sees it; System.Text.Json's own default (64)
-        /// would refuse bodies the core and the other bindings accept, so the limit here is the core's
-        /// (tests/shared/json-depth.json checks both).
+        /// How response bodies are read: as deep as libmimecast reads them, MAX_DEPTH of the header (the core refuses a
+        /// deeper body before the binding sees it). System.Text.Json's own default (64) would refuse bodies the core and
+        /// the other bindings accept (tests/shared/json-depth.json checks both).
         /// </summary>
-        internal static readonly JsonDocumentOptions JsonOptions = new JsonDocumentOptions { MaxDepth = CoreMaxJsonDepth };
-
-        /// <summary>The deepest nesting the core accepts.</summary>
-        internal const int CoreMaxJsonDepth = 127;
+        internal static readonly JsonDocumentOptions JsonOptions = new JsonDocumentOptions { MaxDepth = NativeMethods.MaxDepth };
 
         /// <summary>Parses a response body.</summary>
         /// <param name="rawJson">The body.</param>

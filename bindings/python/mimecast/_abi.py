@@ -31,6 +31,11 @@ from typing import Any, Dict, List, Tuple
 #: loaded library's mc_version() must be equal.
 HEADER_VERSION = "0.1.0"
 
+#: Deepest nesting of arrays and objects accepted, in requests and
+#: responses alike, in every language (the bindings read what the core
+#: accepted, so they accept exactly this).
+MAX_DEPTH = 128
+
 
 class LogLevel(enum.IntEnum):
     """``mc_log_level``: Severity of a log message; lower is more severe."""
@@ -103,6 +108,10 @@ class mc_client(Structure):
 
 class mc_options(Structure):
     """Opaque ``mc_options``: only handled through pointers."""
+
+
+class mc_pager(Structure):
+    """Opaque ``mc_pager``: only handled through pointers."""
 
 
 #: ``void (*mc_log_callback)(void *user_data, mc_log_level level, const char *message)``
@@ -227,4 +236,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
         ],
     ),
     "mc_request": (c_int, [POINTER(mc_client), c_char_p, c_char_p, POINTER(c_void_p)]),
+    "mc_pager_new": (
+        c_int,
+        [POINTER(mc_client), c_char_p, c_char_p, c_uint32, POINTER(POINTER(mc_pager))],
+    ),
+    "mc_pager_next": (c_int, [POINTER(mc_pager), POINTER(c_void_p)]),
+    "mc_pager_free": (None, [POINTER(mc_pager)]),
 }

@@ -47,8 +47,8 @@ class FaultTableTest(EmulatorTestCase):
         if "api_message" in case:
             self.assertEqual(err.api_message, case["api_message"])
         if "retry_after_ms" in case:
-            self.assertIsInstance(err, mimecast.RateLimitedError)
-            self.assertEqual(err.retry_after_ms, case["retry_after_ms"])  # type: ignore[attr-defined]
+            assert isinstance(err, mimecast.RateLimitedError)
+            self.assertEqual(err.retry_after_ms, case["retry_after_ms"])
         self.assertTrue(err.message)
         self.assert_no_secret(str(err) + repr(err) + err.message)
         self.assertEqual(client.last_retry_count, 0)

@@ -6,8 +6,17 @@ from __future__ import annotations
 import json
 
 import mimecast
+from mimecast import _abi
 
 from .support import EmulatorTestCase, shared
+
+
+def depth_of(case: dict) -> int:
+    """A depth of json-depth.json: a number, or MAX_DEPTH (+ 1) of the header."""
+    value = case["depth"]
+    if isinstance(value, int):
+        return value
+    return {"MAX_DEPTH": _abi.MAX_DEPTH, "MAX_DEPTH + 1": _abi.MAX_DEPTH + 1}[value]
 
 
 class AccountNumbersTest(EmulatorTestCase):
@@ -39,7 +48,7 @@ class JsonDepthTest(EmulatorTestCase):
         table = shared("json-depth.json")
         client = self.client(max_retries=0)
         for case in table["cases"]:
-            depth = case["depth"]
+            depth = depth_of(case)
             with self.subTest(depth=depth):
                 inner = "[" * (depth - 1) + "]" * (depth - 1)
                 self.emu.fault(
@@ -55,7 +64,3 @@ class JsonDepthTest(EmulatorTestCase):
                     with self.assertRaises(mimecast.MimecastError) as cm:
                         client.request("/api/x/y")
                     self.assertEqual(cm.exception.status_name, case["status"])
-        self.assertEqual(
-            [c["depth"] for c in table["cases"] if c["status"] == "MC_STATUS_OK"][-1],
-            table["max_depth"],
-        )

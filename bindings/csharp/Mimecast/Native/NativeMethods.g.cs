@@ -127,6 +127,26 @@ namespace Mimecast.Native
         partial void OnReleased();
     }
 
+    /// <summary>Owns an mc_pager *, released with mc_pager_free(). A pull over every page of a paged endpoint, made by mc_pager_new(). Not thread-safe: use one pager from one thread at a time (different pagers, and other calls on the same client, may run on other threads).</summary>
+    internal sealed partial class PagerHandle : SafeHandle
+    {
+        /// <summary>A handle that owns nothing yet (C NULL).</summary>
+        public PagerHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+        /// <summary>True for C NULL.</summary>
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        /// <summary>Calls mc_pager_free().</summary>
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.mc_pager_free(handle);
+            OnReleased();
+            return true;
+        }
+
+        partial void OnReleased();
+    }
+
     /// <summary>P/Invoke declarations of every function of include/mimecast.h.</summary>
     internal static partial class NativeMethods
     {
@@ -135,6 +155,13 @@ namespace Mimecast.Native
         /// <summary>The version of the header these declarations were generated from;
         /// the loaded library's mc_version() must be equal.</summary>
         internal const string HeaderVersion = "0.1.0";
+
+        /// <summary>
+        /// Deepest nesting of arrays and objects accepted, in requests and
+        /// responses alike, in every language (the bindings read what the core
+        /// accepted, so they accept exactly this).
+        /// </summary>
+        internal const int MaxDepth = 128;
 
         /// <summary>Every function declared below, to check the library exports them.</summary>
         internal static readonly string[] FunctionNames =
@@ -172,6 +199,9 @@ namespace Mimecast.Native
             "mc_last_retry_count",
             "mc_request_page",
             "mc_request",
+            "mc_pager_new",
+            "mc_pager_next",
+            "mc_pager_free",
         };
 
         /// <summary>The library version, e.g. "0.1.0": a static string, never freed. Equal to MIMECAST_VERSION when header and library match.</summary>
@@ -305,5 +335,17 @@ namespace Mimecast.Native
         /// <summary>Calls any Mimecast endpoint: POSTs `json_body` (a JSON object; NULL sends {"data":[]}) to `path` (e.g. "/api/directory/find-groups"), signed.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_request(ClientHandle client, byte[]? path, byte[]? jsonBody, out IntPtr responseJson);
+
+        /// <summary>Starts a pull over every page of a paged endpoint: like mc_request_page(), with the page token carried from page to page.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_pager_new(ClientHandle client, byte[]? path, byte[]? jsonBody, uint pageSize, out PagerHandle @out);
+
+        /// <summary>Fetches the next page of the pull.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_pager_next(PagerHandle pager, out IntPtr pageJson);
+
+        /// <summary>Frees a pager. NULL is ignored.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_pager_free(IntPtr pager);
     }
 }
