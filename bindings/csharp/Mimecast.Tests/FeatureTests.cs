@@ -88,6 +88,52 @@ namespace Mimecast.Tests
         }
 #endif
 
+        /// <summary>Issue 10 item 6: pages A -> B -> A looped forever; the native pager refuses a repeated token.</summary>
+        private void QueueCycle()
+        {
+            foreach (var (item, token) in new[] { (1, "A"), (2, "B"), (3, "A") })
+                Emu.RawBody("{\"meta\":{\"status\":200,\"pagination\":{\"pageSize\":1,\"next\":\"" + token + "\"}},\"data\":[{\"id\":" + item + "}],\"fail\":[]}");
+        }
+
+        [Fact]
+        public void ATokenCycleEndsThePull()
+        {
+            using var c = Emu.Client(new MimecastClientOptions { MaxRetries = 0 });
+            QueueCycle();
+            var seen = new List<int>();
+            var e = Assert.Throws<MimecastMalformedResponseException>(() => { foreach (var i in c.Paginate(AuditPath, null, 1)) seen.Add(i.GetProperty("id").GetInt32()); });
+            Assert.Equal(new[] { 1, 2 }, seen);
+            Assert.Contains("already sent", e.Message);
+            Assert.Equal(3, Emu.Stats().GetProperty("requests").GetInt32());
+        }
+
+#if !MIMECAST_NETSTANDARD
+        [Fact]
+        public async Task ATokenCycleEndsTheAsyncPull()
+        {
+            using var c = Emu.Client(new MimecastClientOptions { MaxRetries = 0 });
+            QueueCycle();
+            var seen = new List<int>();
+            await Assert.ThrowsAsync<MimecastMalformedResponseException>(async () =>
+            {
+                await foreach (var i in c.PaginateAsync(AuditPath, null, 1)) seen.Add(i.GetProperty("id").GetInt32());
+            });
+            Assert.Equal(new[] { 1, 2 }, seen);
+            Assert.Equal(3, Emu.Stats().GetProperty("requests").GetInt32());
+        }
+#endif
+
+        [Fact]
+        public void DisposingTheClientEndsThePull()
+        {
+            var c = Emu.Client();
+            using var pages = c.Paginate(AuditPath, null, 2).GetEnumerator();
+            Assert.True(pages.MoveNext());
+            c.Dispose();
+            Assert.True(pages.MoveNext()); // the rest of the first page is already here
+            Assert.Throws<ObjectDisposedException>(() => pages.MoveNext());
+        }
+
         [Fact]
         public void ArgumentChecks()
         {

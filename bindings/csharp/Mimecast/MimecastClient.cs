@@ -278,7 +278,9 @@ namespace Mimecast
 
         /// <summary>
         /// Enumerates the items (<c>data</c> entries) of every page of a paged endpoint, fetching pages lazily and stopping
-        /// after the last one. A <c>fail</c> in any page raises <see cref="MimecastApiException"/> during enumeration.
+        /// after the last one (or a page with no data). A <c>fail</c> in any page raises <see cref="MimecastApiException"/>
+        /// during enumeration. The pull is the native library's (mc_pager): a page token the server already sent in this
+        /// pull raises <see cref="MimecastMalformedResponseException"/> instead of looping forever.
         /// </summary>
         /// <param name="path">The request path, e.g. <c>/api/audit/get-audit-events</c>.</param>
         /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
@@ -295,15 +297,33 @@ namespace Mimecast
 
         private IEnumerable<JsonElement> PaginateIterator(byte[] path, byte[]? body, uint pageSize)
         {
-            string? token = null;
-            do
-            {
-                var page = RequestPage(path, body, pageSize, Utf8.ToNative(token, "pageToken"));
-                token = page.NextPageToken;
+            using var pager = NewPager(path, body, pageSize);
+            for (var page = NextPage(pager); page != null; page = NextPage(pager))
                 if (page.Data.ValueKind == JsonValueKind.Array)
                     foreach (var item in page.Data.EnumerateArray())
                         yield return item;
-            } while (token != null);
+        }
+
+        private PagerHandle NewPager(byte[] path, byte[]? body, uint pageSize)
+        {
+            var status = NativeMethods.mc_pager_new(Handle(), path, body, pageSize, out PagerHandle pager);
+            if (status != MimecastStatus.Ok)
+            {
+                var e = MimecastException.FromLastError(status);
+                pager.Dispose();
+                throw e;
+            }
+            return pager;
+        }
+
+        /// <summary>The next page of a pull, or null when it is over. A disposed client ends the pull too.</summary>
+        private MimecastResponse? NextPage(PagerHandle pager)
+        {
+            Handle();
+            NativeMethods.Check(NativeMethods.mc_pager_next(pager, out IntPtr page));
+            int retries = NativeMethods.LastRetryCount();
+            var json = NativeMethods.TakeString(page);
+            return json == null ? null : MimecastResponse.Parse(json, null, retries);
         }
 
 #if NETCOREAPP3_0_OR_GREATER
@@ -328,16 +348,16 @@ namespace Mimecast
         private async IAsyncEnumerable<JsonElement> PaginateAsyncIterator(byte[] path, byte[]? body, uint pageSize,
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            string? token = null;
-            do
+            using var pager = NewPager(path, body, pageSize);
+            while (true)
             {
-                var t = token;
-                var page = await RunAsync(() => RequestPage(path, body, pageSize, Utf8.ToNative(t, "pageToken")), cancellationToken).ConfigureAwait(false);
-                token = page.NextPageToken;
+                // One page at a time: a pager is used by one thread at a time.
+                var page = await RunAsync(() => NextPage(pager), cancellationToken).ConfigureAwait(false);
+                if (page == null) yield break;
                 if (page.Data.ValueKind == JsonValueKind.Array)
                     foreach (var item in page.Data.EnumerateArray())
                         yield return item;
-            } while (token != null);
+            }
         }
 #endif
 

@@ -8,12 +8,12 @@ import math
 import os
 import threading
 from contextlib import contextmanager
-from ctypes import POINTER, byref, c_char_p, c_void_p, string_at
+from ctypes import POINTER, byref, c_char_p, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, Mapping, NoReturn, Optional, Sequence
 from typing import Union
 
 from . import _ffi
-from ._abi import Status, mc_account, mc_client, mc_signed_headers
+from ._abi import Status, mc_account, mc_client, mc_pager, mc_signed_headers
 from ._ffi import LOG_CALLBACK, NativeLibrary, take_string
 from .errors import (
     STATUS_CLASSES,
@@ -675,8 +675,11 @@ class Client:
         self, path: str, data: JSONBody = None, page_size: int = 100
     ) -> Iterator[Dict[str, Any]]:
         """Yields the response envelope of every page of a paged endpoint,
-        following ``meta.pagination.next`` until the last page. ``data`` as in
-        :meth:`request`; ``page_size`` 0 means the server's default."""
+        following ``meta.pagination.next`` until the last page (or a page with
+        no data). ``data`` as in :meth:`request`; ``page_size`` 0 means the
+        server's default. The pull is the library's (mc_pager): a page token
+        the server already sent in this pull raises MalformedResponseError
+        instead of looping forever."""
         if (
             isinstance(page_size, bool)
             or not isinstance(page_size, int)
@@ -685,31 +688,24 @@ class Client:
             raise _invalid("page_size must be an int >= 0")
         body = _body_json(data).encode("utf-8")
         path_b = _enc(path, "path")
-        token: Optional[bytes] = None
-        while True:
-            with self._use() as handle:
-                lib = self._lib
-                assert lib is not None
-                out = c_void_p()
-                next_token = c_void_p()
-                self._request_call(
-                    lib.mc_request_page,
-                    handle,
-                    path_b,
-                    body,
-                    page_size,
-                    token,
-                    byref(out),
-                    byref(next_token),
-                )
-                try:
+        pager = POINTER(mc_pager)()
+        with self._use() as handle:
+            lib = self._lib
+            assert lib is not None
+            _call(lib, lib.mc_pager_new, handle, path_b, body, page_size, byref(pager))
+        try:
+            while True:
+                # Each page holds the client like any call: close() waits for
+                # it, and a closed client raises ClientClosedError here.
+                with self._use():
+                    out = c_void_p()
+                    self._request_call(lib.mc_pager_next, pager, byref(out))
                     text = take_string(lib, out.value)
-                finally:
-                    nxt = take_string(lib, next_token.value)
-            yield _parse(text)
-            if not nxt:
-                return
-            token = nxt.encode("utf-8")
+                if text is None:
+                    return
+                yield _parse(text)
+        finally:
+            lib.mc_pager_free(pager)
 
     def iter_pages(self, path: str, data: JSONBody = None, page_size: int = 100) -> Iterator[Any]:
         """Yields every item of every page of a paged endpoint (e.g.
