@@ -26,6 +26,11 @@ MINIMAL = """
 #define MIMECAST_VERSION_PATCH 3
 
 /*
+ Most things.
+ */
+#define MC_THING_MAX 5
+
+/*
  Outcome.
  */
 typedef enum {
@@ -102,6 +107,16 @@ class StrictParserTest(unittest.TestCase):
         self.assertEqual(h.enum("mc_status").variants[0].doc, "Fine.")
         self.assertEqual(h.function("mc_thing_new").doc, "Makes a thing.")
         self.assertEqual(str(h.function("mc_thing_new").params[1].type), "mc_thing * *")
+
+    def test_constants_reach_every_language(self) -> None:
+        h = parse(MINIMAL)
+        self.assertEqual(h.constants["MC_THING_MAX"], 5)
+        self.assertEqual(h.constant_docs["MC_THING_MAX"], "Most things.")
+        self.assertIn("#: Most things.\nMC_THING_MAX = 5\n", emit_python.emit_abi(h))
+        cs = emit_csharp.emit_native(h)
+        self.assertIn("internal const int McThingMax = 5;", cs)
+        self.assertIn("internal sealed partial class ThingHandle : SafeHandle", cs)
+        self.assertIn("NativeMethods.mc_thing_free(handle);", cs)
 
     def refused(self, text: str, fragment: str) -> None:
         with self.assertRaises(HeaderError) as cm:
