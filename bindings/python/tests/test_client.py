@@ -65,6 +65,23 @@ class GetAccountTest(EmulatorTestCase):
         self.assertIs(account.archive, True)
         self.assertIs(account.automated_segment_purge, False)
 
+    def test_from_dict_takes_values_of_the_right_type_as_they_are(self) -> None:
+        a = mimecast.Account.from_dict(
+            {
+                "accountName": "N",
+                "userCount": 30,
+                "maxRetention": 30.0,  # not an int: absent, no conversion here
+                "archive": True,
+                "gateway": "true",  # not a bool: False
+                "accountCode": 5,  # not a str: absent
+                "packages": ["p", 1],
+            }
+        )
+        self.assertEqual((a.account_name, a.user_count, a.max_retention), ("N", 30, None))
+        self.assertEqual((a.archive, a.gateway, a.account_code), (True, False, None))
+        self.assertEqual(a.packages, ("p",))
+        self.assertEqual(a.raw["accountName"], "N")
+
     def test_frozen_and_passphrase_not_in_repr(self) -> None:
         account = self.client().get_account()
         with self.assertRaises(dataclasses.FrozenInstanceError):
