@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle; do
+for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle python3-mypy; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -125,6 +125,15 @@ page_fail only fires on its page and does not block the queue):
                         pages form a cycle (A -> B -> A when 3 and 2)
     page_fail           param page (1-based): that page of get-audit-events is
                         HTTP 200 with a fail entry (params code, message)
+    raw_body            answer with param body (text, sent byte for byte as
+                        UTF-8), HTTP param status (200) and Content-Type param
+                        content_type (application/json): a given account
+                        body, a deeply nested envelope, a page whose next
+                        token repeats an earlier one
+
+Every response leaves in one write on a TCP_NODELAY socket: a response split
+into a header write and a body write would wait for the client's delayed ACK
+(Nagle), about 40 ms per keep-alive request.
 """
 from __future__ import annotations
 
@@ -154,18 +163,9 @@ from urllib.parse import parse_qs, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-DEFAULT_KEYS = {
-    "app_id": "6f6b3f73-1a2b-4c3d-9e8f-0123456789ab",
-    "app_key": "c2f1c8a0-5d8e-4f5a-9b7c-abcdef012345",
-    "access_key": (
-        "mYtOL3XZCOwG96BOiFTZRmMtmBmXMf4ULJMl0iBEPbQk4hgyl5nORmSY3EG8dS5tZEsQqhHdd"
-        "iO6rrDY6EbZ6ao7FxCpDaTw8QCuiRWOV3ldvoHfXPEgPWdiL0MC-7AIwH9OvEc8lXrJeYVO2tmyWA"
-    ),
-    # Computed, not hand-typed: base64 of bytes 0x00..0x3f.
-    "secret_key": base64.b64encode(bytes(range(64))).decode("ascii"),
-    "client_id": "emulator-client-id-0001",
-    "client_secret": "emulator-client-secret-s3cr3t-0001",
-}
+# One place for the built-in keys: every test suite reads the same file.
+with open(os.path.join(HERE, "shared", "emulator-keys.json"), encoding="utf-8") as _f:
+    DEFAULT_KEYS = dict(json.load(_f)["keys"])
 
 FAULTS = (
     "unauthorized",
@@ -187,6 +187,7 @@ FAULTS = (
     "redirect",
     "page_cycle",
     "page_fail",
+    "raw_body",
 )
 
 AUDIT_PATH = "/api/audit/get-audit-events"
@@ -481,6 +482,8 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self):
         cfg = self.emulator.config
         self.timeout = cfg.idle_timeout
+        # Responses leave in one write (send_raw); no Nagle wait on what follows.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.emulator.ssl_context is not None:
             # Handshake here, in the connection's own thread, so a silent
             # client cannot stall the accept loop.
@@ -621,9 +624,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        # Headers and body in one write: two writes make every keep-alive
+        # request after the first wait for the client's delayed ACK (Nagle).
+        self._headers_buffer.append(b"\r\n")
+        head = b"".join(self._headers_buffer)
+        self._headers_buffer = []
+        self.wfile.write(head if self.command == "HEAD" else head + body)
 
     def send_json(self, status: int, obj, headers=None, consume_quota=True):
         # ensure_ascii=False: non-ASCII travels as raw UTF-8, like the real API.
@@ -1030,6 +1036,12 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.send_raw(200, body[:40], "application/json", content_length=len(body))
             return self.hard_close(rst=True)
+        if name == "raw_body":
+            return self.send_raw(
+                int(f.get("status", 200)),
+                str(f.get("body", "")).encode("utf-8"),
+                str(f.get("content_type", "application/json")),
+            )
         if name == "redirect":
             scheme = "https" if self.emulator.ssl_context else "http"
             host = self.headers.get("Host") or f"{self.emulator.config.host}:{self.emulator.port}"

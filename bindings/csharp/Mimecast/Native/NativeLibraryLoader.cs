@@ -13,6 +13,7 @@ namespace Mimecast.Native
     /// On .NET Core 3.0+ (both targets) a DllImport resolver returns the handle found; on .NET Framework
     /// (netstandard2.0 asset in Windows PowerShell 5.1) the library is preloaded with LoadLibrary so that
     /// DllImport("mimecast") binds to it. When nothing loads, <see cref="DllNotFoundException"/> lists every place tried.
+    /// The library found must then pass the one ABI check every binding makes (<see cref="VersionMismatch"/>).
     /// </summary>
     internal static class NativeLibraryLoader
     {
@@ -21,6 +22,8 @@ namespace Mimecast.Native
 
         private static readonly object Gate = new object();
         private static IntPtr _handle;
+        private static bool _ready;
+        private static string? _unusable;
         private static string? _loadedFrom;
         private static bool _resolverRegistered;
 
@@ -90,10 +93,11 @@ namespace Mimecast.Native
         /// <summary>Loads the library once; throws <see cref="DllNotFoundException"/> listing the places tried.</summary>
         internal static void EnsureLoaded()
         {
-            if (System.Threading.Volatile.Read(ref _handle) != IntPtr.Zero) return;
+            if (System.Threading.Volatile.Read(ref _ready)) return;
             lock (Gate)
             {
-                if (_handle != IntPtr.Zero) return;
+                if (_ready) return;
+                if (_unusable != null) throw new DllNotFoundException(_unusable);
                 var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
                 var candidates = CandidatePaths(env, AssemblyDirectory());
                 var tried = new List<string>();
@@ -126,9 +130,42 @@ namespace Mimecast.Native
                 }
 
                 _loadedFrom = from;
-                System.Threading.Volatile.Write(ref _handle, handle);
+                _handle = handle;
                 RegisterResolver();
+                _unusable = CheckAbi(from!, handle);
+                if (_unusable != null) throw new DllNotFoundException(_unusable);
+                System.Threading.Volatile.Write(ref _ready, true);
             }
+        }
+
+        /// <summary>
+        /// The one ABI check, the same in every binding: the library's mc_version() must equal the version of the header
+        /// the declarations were generated from (<see cref="NativeMethods.HeaderVersion"/>). Returns the error message, or
+        /// null when they match.
+        /// </summary>
+        internal static string? VersionMismatch(string path, string native) =>
+            native == NativeMethods.HeaderVersion
+                ? null
+                : "libmimecast at " + path + " is version '" + native + "', but this binding was generated from mimecast.h '"
+                    + NativeMethods.HeaderVersion + "': install matching versions (or point $" + EnvironmentVariable
+                    + " at the right build)";
+
+        private static string? CheckAbi(string path, IntPtr handle)
+        {
+            string native;
+            try { native = Utf8.PtrToString(NativeMethods.mc_version()) ?? string.Empty; }
+            catch (EntryPointNotFoundException) { return path + " is not libmimecast: it has no mc_version()"; }
+            var mismatch = VersionMismatch(path, native);
+            if (mismatch != null) return mismatch;
+#if NET5_0_OR_GREATER
+            // Same version, fewer exports: a broken build (older runtimes would only fail at the first call).
+            var missing = new List<string>();
+            foreach (var name in NativeMethods.FunctionNames)
+                if (!NativeLibrary.TryGetExport(handle, name, out _)) missing.Add(name);
+            if (missing.Count > 0)
+                return path + " is not a complete libmimecast " + NativeMethods.HeaderVersion + ": it lacks " + string.Join(", ", missing);
+#endif
+            return null;
         }
 
         /// <summary>The exception raised when the library cannot be loaded, listing the places tried.</summary>
