@@ -60,10 +60,18 @@ function Get-EmulatorStats {
 }
 
 function Get-TestErrorRecord {
-    # Runs the script block and returns the ErrorRecord it threw (or $null).
+    # Runs the script block with $ErrorActionPreference = 'Stop' and returns the first error record it wrote or threw
+    # (or $null). The module's errors are non-terminating: Stop makes the first one end the block, as in a script.
     param([Parameter(Mandatory = $true)] [scriptblock] $ScriptBlock)
+    $ErrorActionPreference = 'Stop'
     try { & $ScriptBlock | Out-Null } catch { return $_ }
     return $null
+}
+
+function Get-TestErrorId {
+    # The FullyQualifiedErrorId of a Mimecast error: the id, then the class of the cmdlet that wrote it.
+    param([Parameter(Mandatory = $true)] [string] $Id, [Parameter(Mandatory = $true)] [string] $Command)
+    '{0},Mimecast.Commands.{1}Command' -f $Id, ($Command -replace '-', '')
 }
 
 function Assert-NoSecret {
