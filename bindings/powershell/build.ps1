@@ -90,7 +90,7 @@ else {
     Write-Warning 'Cargo.toml has no `repository` (or `homepage`): the manifest gets no ProjectUri/LicenseUri.'
 }
 Set-Content -LiteralPath (Join-Path $module 'Mimecast.psd1') -Value $manifestText -Encoding utf8 -NoNewline
-Copy-Item -LiteralPath (Join-Path $source 'Mimecast.format.ps1xml') -Destination $module
+Copy-Item -LiteralPath (Join-Path $source 'Mimecast.format.ps1xml'), (Join-Path $source 'Mimecast.types.ps1xml') -Destination $module
 
 # The cmdlets, the .NET library and the netstandard2.0 dependencies (used by Windows PowerShell 5.1 only;
 # PowerShell 7 has newer versions of them built in and ignores these).

@@ -15,6 +15,9 @@
     CompatiblePSEditions   = @('Core', 'Desktop')
     DotNetFrameworkVersion = '4.7.2'
     CLRVersion             = '4.0'
+    # Loaded at import so that scripts can use [Mimecast.MimecastClient] and the exception types right away.
+    RequiredAssemblies     = @('lib/Mimecast.dll')
+    TypesToProcess         = @('Mimecast.types.ps1xml')
     FormatsToProcess       = @('Mimecast.format.ps1xml')
     CmdletsToExport        = @(
         'Connect-Mimecast'

@@ -19,6 +19,7 @@ namespace Mimecast
         public const string Redacted = "MC <redacted>";
 
         private readonly Hashtable _headers = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        private readonly object _syncRoot = new object();
 
         internal AuthHeader(SignedHeaders signed)
         {
@@ -66,12 +67,14 @@ namespace Mimecast
         public override string ToString() =>
             "Authorization: " + Redacted + "; x-mc-date: " + Date + "; x-mc-req-id: " + RequestId + "; x-mc-app-id: " + ApplicationId;
 
-        // The rest of IDictionary, explicitly: in particular Values, which would list the Authorization value.
+        // The rest of IDictionary, explicitly. PowerShell 7 still lists explicit interface properties in Format-List *:
+        // Mimecast.types.ps1xml shadows Values, which would show the Authorization value.
         ICollection IDictionary.Values => _headers.Values;
         bool IDictionary.IsReadOnly => false;
         bool IDictionary.IsFixedSize => false;
         bool ICollection.IsSynchronized => false;
-        object ICollection.SyncRoot => _headers.SyncRoot;
+        // Not the inner table: PowerShell lists interface properties too, and would display its entries.
+        object ICollection.SyncRoot => _syncRoot;
         void IDictionary.Clear() => _headers.Clear();
         bool IDictionary.Contains(object key) => _headers.Contains(key);
         void ICollection.CopyTo(Array array, int index) => _headers.CopyTo(array, index);

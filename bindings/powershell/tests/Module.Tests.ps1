@@ -140,6 +140,40 @@ $a = Get-MimecastAccount
     }
 }
 
+Describe 'Publishing' {
+    It 'is a valid module for Publish-PSResource, and the saved copy imports by name in a clean pwsh' {
+        $feed = Join-Path $TestDrive 'feed'
+        $saved = Join-Path $TestDrive 'saved'
+        New-Item -ItemType Directory -Path $feed, $saved | Out-Null
+        $name = 'MimecastTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        Register-PSResourceRepository -Name $name -Uri $feed -Trusted
+        try {
+            Publish-PSResource -Path $ModuleDir -Repository $name -ErrorAction Stop
+            Save-PSResource -Name Mimecast -Repository $name -Path $saved -TrustRepository -ErrorAction Stop
+        }
+        finally { Unregister-PSResourceRepository -Name $name }
+        $r = Invoke-TestPwsh -Script "`$env:PSModulePath = '$saved'; Import-Module Mimecast; (Get-Module Mimecast).Version.ToString(); @(Get-Command -Module Mimecast).Count; [Mimecast.MimecastClient]::NativeVersion"
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $r.Output | Should -Be @($cargoVersion, '5', $cargoVersion)
+    }
+}
+
+Describe 'Help shows what users have today' {
+    It 'Get-Help <Command> has the synopsis, a described parameter and the example' -ForEach @(
+        @{ Command = 'Connect-Mimecast'; Parameter = 'BaseUrl'; Says = '*region name*eu, de, us*'; Example = 'Connect-Mimecast -BaseUrl eu -ApplicationId $appId -ApplicationKey $appKey -AccessKey $accessKey -SecretKey $secret' }
+        @{ Command = 'Get-MimecastAccount'; Parameter = 'Client'; Says = '*instead of the connection*'; Example = 'Get-MimecastAccount | Select-Object AccountName, AccountCode, UserCount, Packages' }
+        @{ Command = 'Invoke-MimecastApi'; Parameter = 'Data'; Says = '*{"data": `[ ... `]}*'; Example = "Invoke-MimecastApi -Path /api/directory/find-groups -Data @{ query = 'sales' }" }
+        @{ Command = 'Get-MimecastAuthHeader'; Parameter = 'Date'; Says = '*Tue, 24 Nov 2015 12:50:11 UTC*'; Example = "Invoke-RestMethod -Method Post -Uri (`$baseUrl + `$uri) -Headers `$headers -Body '{`"data`":[]}'" }
+        @{ Command = 'Disconnect-Mimecast'; Parameter = $null; Says = $null; Example = 'try { Get-MimecastAccount } finally { Disconnect-Mimecast }' }
+    ) {
+        $full = Get-Help -Name $Command -Full | Out-String -Width 400
+        $full | Should -BeLike "*SYNOPSIS*$((Get-Help -Name $Command).Synopsis.Trim())*"
+        if ($Parameter) { (Get-Help -Name $Command -Parameter $Parameter | Out-String -Width 400) | Should -BeLike $Says }
+        $examples = (Get-Help -Name $Command -Examples).Examples.Example.Code -join "`n"
+        $examples.Contains($Example) | Should -BeTrue -Because "the example '$Example' must stay in the help"
+    }
+}
+
 Describe 'examples/powershell/Get-Account.ps1' {
     It 'runs against the emulator and prints the account twice (module and Invoke-RestMethod)' {
         $pwsh = $env:MIMECAST_TEST_PWSH

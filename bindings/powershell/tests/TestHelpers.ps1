@@ -80,3 +80,30 @@ function Assert-NoSecret {
         $Text.Contains($s) | Should -BeFalse -Because $Because
     }
 }
+
+function Invoke-TestPwsh {
+    # Runs a script in a fresh pwsh process (no profile) with extra environment variables and optional lines on its
+    # standard input (answers to prompts). Returns @{ Output = <lines>; ExitCode = <int> }.
+    param(
+        [Parameter(Mandatory = $true)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [string[]] $InputLines,
+        [switch] $Interactive
+    )
+    $pwsh = $env:MIMECAST_TEST_PWSH
+    if (-not $pwsh) { $pwsh = 'pwsh' }
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $arguments = @('-NoProfile')
+        if (-not $Interactive) { $arguments += '-NonInteractive' }
+        $arguments += @('-Command', $Script)
+        if ($InputLines) { $out = $InputLines | & $pwsh @arguments 2>&1 }
+        else { $out = & $pwsh @arguments 2>&1 }
+        $code = $LASTEXITCODE
+    }
+    finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+    }
+    @{ Output = @($out | ForEach-Object { "$_" }); ExitCode = $code }
+}
