@@ -169,11 +169,12 @@ fn fault_details_are_exposed() {
     let c = api1(&emu, &no_retry());
     emu.fault(json!({"fault": "rate_limited", "reset_ms": 1234}));
     let e = c.get_account().unwrap_err();
-    assert_eq!(
-        e.retry_after_ms(),
-        Some(1234),
-        "X-RateLimit-Reset, not Retry-After"
-    );
+    assert_eq!(e.retry_after_ms(), Some(1234), "X-RateLimit-Reset");
+    // Retry-After (seconds) as well: the later of the two.
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 1234, "retry_after": 3}));
+    assert_eq!(c.get_account().unwrap_err().retry_after_ms(), Some(3000));
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 5000, "retry_after": 3}));
+    assert_eq!(c.get_account().unwrap_err().retry_after_ms(), Some(5000));
     emu.fault(json!({"fault": "binding_expired"}));
     assert_eq!(
         c.get_account().unwrap_err().api_code(),

@@ -100,8 +100,9 @@ page_fail only fires on its page and does not block the queue):
     forbidden           403 err_xdk_operation_forbidden
     binding_expired     418 err_xdk_binding_expired "Binding expired"
     rate_limited        429 err_rate_limit_exceeded; X-RateLimit-Limit 100,
-                        -Remaining 0, -Reset = param reset_ms (1500) and a
-                        deliberately different Retry-After: 300
+                        -Remaining 0, -Reset = param reset_ms (1500); with
+                        param retry_after (seconds, or an HTTP date) also a
+                        Retry-After header, as some API 2.0 gateways send
     server_error        500 envelope err_server_error
     api_fail            200 with fail non-empty; params code
                         (err_validation_blank), message ("Value cannot be blank")
@@ -920,16 +921,17 @@ class Handler(BaseHTTPRequestHandler):
                 ),
             )
         if name == "rate_limited":
+            headers = {
+                "X-RateLimit-Limit": "100",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": str(int(f.get("reset_ms", 1500))),
+            }
+            if "retry_after" in f:
+                headers["Retry-After"] = str(f["retry_after"])
             raise Reply(
                 429,
                 fail_envelope(429, "err_rate_limit_exceeded", "Rate limit exceeded", True),
-                {
-                    "X-RateLimit-Limit": "100",
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset": str(int(f.get("reset_ms", 1500))),
-                    # Deliberately different from Reset: catches clients that read it.
-                    "Retry-After": "300",
-                },
+                headers,
             )
         if name == "server_error":
             raise Reply(500, fail_envelope(500, "err_server_error", "Internal Server Error", True))
