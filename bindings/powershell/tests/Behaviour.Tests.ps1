@@ -234,6 +234,16 @@ Describe 'Connections belong to one session (runspace)' {
         $result[-1] | Should -Be (Get-TestErrorId 'Mimecast.NotConnected' 'Get-MimecastAccount')
         (Get-MimecastAccount).AccountCode | Should -Be 'CUSA12A345'
     }
+
+    It 'Remove-Module disposes the session''s connection (its keys are wiped)' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$(Join-Path $ModuleDir 'Mimecast.psd1')'; `$c = Connect-Mimecast -BaseUrl eu -ApplicationId a -ApplicationKey b -AccessKey c -SecretKey (ConvertTo-SecureString AAAA -AsPlainText -Force) -PassThru; `$c.Client.IsDisposed; Remove-Module Mimecast; `$c.Client.IsDisposed")
+            $result = @($ps.Invoke())
+        }
+        finally { $ps.Dispose() }
+        $result | Should -Be @($false, $true)
+    }
 }
 
 Describe 'Items from the library''s parsed JSON' {
