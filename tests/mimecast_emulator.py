@@ -85,7 +85,8 @@ Control endpoints (no auth, not counted in stats)
                                    at least one non-control request
     GET  /_emulator/requests       recent requests {method, path, query,
                                    headers (Authorization -> "<redacted>"),
-                                   body (parsed JSON / form, secrets redacted)}
+                                   body (parsed JSON / form, secrets redacted),
+                                   raw_body (a JSON body's exact text)}
     POST /_emulator/expire-tokens  make every issued OAuth token expired
     ANY  /_emulator/redirect-target  target of the redirect fault; records a
                                    hit and whether Authorization arrived
@@ -118,6 +119,9 @@ page_fail only fires on its page and does not block the queue):
     drop                close the connection without any response
     reset               headers + part of the body, then TCP RST (SO_LINGER 0)
     redirect            302 to /_emulator/redirect-target
+    page_cycle          param page (3) of get-audit-events names, as its next
+                        token, the one that led to param back_to (2): the
+                        pages form a cycle (A -> B -> A when 3 and 2)
     page_fail           param page (1-based): that page of get-audit-events is
                         HTTP 200 with a fail entry (params code, message)
 """
@@ -180,13 +184,19 @@ FAULTS = (
     "drop",
     "reset",
     "redirect",
+    "page_cycle",
     "page_fail",
 )
 
 AUDIT_PATH = "/api/audit/get-audit-events"
 ACCOUNT_PATH = "/api/account/get-account"
 REDIRECT_TARGET = "/_emulator/redirect-target"
-PROXY_ALLOWED_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# The proxy also reaches this emulator under a name that no resolver knows
+# (.test is reserved): a client can only get there through the proxy, which
+# is how tests show that an environment proxy applies to a remote host
+# (loopback targets never use one).
+PROXY_TEST_HOST = "emulator.mimecast.test"
+PROXY_ALLOWED_HOSTS = {"127.0.0.1", "localhost", "::1", PROXY_TEST_HOST}
 
 DATE_RE = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} "
@@ -414,11 +424,14 @@ class State:
 
     def take_fault(self, page: int | None) -> dict | None:
         """Consume one use of the first applicable queued fault.
-        page_fail only applies to the audit page it names (page is None for
-        other requests), so it waits without blocking later faults."""
+        page_fail and page_cycle only apply to the audit page they name (page
+        is None for other requests), so they wait without blocking later
+        faults."""
         with self.lock:
             for spec in self.faults:
                 if spec["fault"] == "page_fail" and spec.get("page", 1) != page:
+                    continue
+                if spec["fault"] == "page_cycle" and spec.get("page", 3) != page:
                     continue
                 spec["times"] -= 1
                 if spec["times"] <= 0:
@@ -561,9 +574,11 @@ class Handler(BaseHTTPRequestHandler):
                 "<redacted>" if k.lower() in ("authorization", "proxy-authorization") else v
             )
         parsed = None
+        raw = None
         if body:
             try:
                 parsed = json.loads(body.decode("utf-8"))
+                raw = body.decode("utf-8")
             except (ValueError, UnicodeDecodeError):
                 form = parse_qs(body.decode("latin-1"))
                 parsed = (
@@ -579,6 +594,7 @@ class Handler(BaseHTTPRequestHandler):
                     "query": query,
                     "headers": headers,
                     "body": parsed,
+                    "raw_body": raw,
                 }
             )
 
@@ -742,6 +758,7 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, UnicodeDecodeError):
             pass
         page = self.audit_page_number(payload) if path == AUDIT_PATH else None
+        self.page_payload = payload
         fault = self.emulator.state.take_fault(page)
 
         def respond():
@@ -935,6 +952,14 @@ class Handler(BaseHTTPRequestHandler):
             )
         if name == "server_error":
             raise Reply(500, fail_envelope(500, "err_server_error", "Internal Server Error", True))
+        if name == "page_cycle":
+            page = self.audit_page(self.page_payload)
+            size = page["meta"]["pagination"]["pageSize"]
+            back_to = int(f.get("back_to", 2))
+            page["meta"]["pagination"]["next"] = self.emulator.state.page_tokens.make(
+                size * (back_to - 1)
+            )
+            raise Reply(200, page)
         if name in ("api_fail", "page_fail"):
             default = (
                 ("err_validation_blank", "Value cannot be blank")
@@ -1134,6 +1159,8 @@ class ProxyHandler(socketserver.StreamRequestHandler):
         if host.lower() not in PROXY_ALLOWED_HOSTS:
             self.reply(403, "Forbidden")
             return None
+        if host.lower() == PROXY_TEST_HOST:
+            host = "127.0.0.1"
         try:
             return socket.create_connection((host, port), timeout=10)
         except OSError:

@@ -137,6 +137,12 @@ _SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "mc_options_set_retry_after_send": (_STATUS, [_OPTS, c_bool]),
     "mc_options_set_proxy": (_STATUS, [_OPTS, c_char_p]),
     "mc_options_set_log_callback": (_STATUS, [_OPTS, LOG_CALLBACK, c_void_p, c_uint32]),
+    "mc_pager_new": (
+        _STATUS,
+        [_CLIENT, c_char_p, c_char_p, c_uint32, POINTER(c_void_p)],
+    ),
+    "mc_pager_next": (_STATUS, [c_void_p, POINTER(c_void_p)]),
+    "mc_pager_free": (None, [c_void_p]),
 }
 
 #: Exports every supported library must have (the rest are newer).
