@@ -33,48 +33,75 @@ namespace Mimecast.Native
         internal static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         internal static bool IsMacOS => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
 
+        /// <summary>This process' OS as a runtime identifier prefix: win, osx or linux.</summary>
+        internal static string CurrentOS => IsWindows ? "win" : IsMacOS ? "osx" : "linux";
+
         /// <summary>File name of the native library on this OS.</summary>
-        internal static string FileName => IsWindows ? "mimecast.dll" : IsMacOS ? "libmimecast.dylib" : "libmimecast.so";
+        internal static string FileName => FileNameFor(CurrentOS);
+
+        /// <summary>File name of the native library on <paramref name="os"/> (win, osx, linux).</summary>
+        internal static string FileNameFor(string os) =>
+            os == "win" ? "mimecast.dll" : os == "osx" ? "libmimecast.dylib" : "libmimecast.so";
 
         /// <summary>Portable runtime identifiers to probe under runtimes/, most specific first.</summary>
         internal static IEnumerable<string> RuntimeIdentifiers()
         {
-            string arch;
-            switch (RuntimeInformation.ProcessArchitecture)
-            {
-                case Architecture.X64: arch = "x64"; break;
-                case Architecture.X86: arch = "x86"; break;
-                case Architecture.Arm64: arch = "arm64"; break;
-                case Architecture.Arm: arch = "arm"; break;
-                default: arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(); break;
-            }
-            string os = IsWindows ? "win" : IsMacOS ? "osx" : "linux";
             var rids = new List<string>();
 #if NET5_0_OR_GREATER
             rids.Add(RuntimeInformation.RuntimeIdentifier);
 #endif
-            if (os == "linux" && File.Exists("/etc/alpine-release")) rids.Add("linux-musl-" + arch);
-            rids.Add(os + "-" + arch);
+            bool musl = CurrentOS == "linux" && File.Exists("/etc/alpine-release");
+            rids.AddRange(RuntimeIdentifiers(CurrentOS, RuntimeInformation.ProcessArchitecture, musl));
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var rid in rids)
                 if (seen.Add(rid)) yield return rid;
         }
 
-        /// <summary>The candidate file paths, in probing order.</summary>
-        internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory)
+        /// <summary>
+        /// The portable runtime identifiers for an OS (win, osx, linux) and a process architecture, most specific first.
+        /// A pure function of its arguments, so that the choice can be tested for every platform on any machine.
+        /// </summary>
+        internal static IEnumerable<string> RuntimeIdentifiers(string os, Architecture architecture, bool musl)
+        {
+            string arch;
+            switch (architecture)
+            {
+                case Architecture.X64: arch = "x64"; break;
+                case Architecture.X86: arch = "x86"; break;
+                case Architecture.Arm64: arch = "arm64"; break;
+                case Architecture.Arm: arch = "arm"; break;
+                default: arch = architecture.ToString().ToLowerInvariant(); break;
+            }
+            if (os == "linux" && musl) yield return "linux-musl-" + arch;
+            yield return os + "-" + arch;
+        }
+
+        /// <summary>The candidate file paths on this machine, in probing order.</summary>
+        internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory) =>
+            CandidatePaths(environmentValue, assemblyDirectory, FileName, RuntimeIdentifiers());
+
+        /// <summary>
+        /// The candidate file paths for an OS (win, osx, linux) and process architecture, in probing order:
+        /// what <see cref="EnsureLoaded"/> would try there (without the runtime's default search).
+        /// </summary>
+        internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory, string os, Architecture architecture) =>
+            CandidatePaths(environmentValue, assemblyDirectory, FileNameFor(os), RuntimeIdentifiers(os, architecture, musl: false));
+
+        private static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory, string fileName, IEnumerable<string> rids)
         {
             var list = new List<string>();
             if (!string.IsNullOrEmpty(environmentValue))
                 list.Add(environmentValue!);
             if (!string.IsNullOrEmpty(assemblyDirectory))
             {
-                list.Add(Path.Combine(assemblyDirectory!, FileName));
-                foreach (var rid in RuntimeIdentifiers())
-                    list.Add(Path.Combine(assemblyDirectory!, "runtimes", rid, "native", FileName));
+                var ridList = new List<string>(rids);
+                list.Add(Path.Combine(assemblyDirectory!, fileName));
+                foreach (var rid in ridList)
+                    list.Add(Path.Combine(assemblyDirectory!, "runtimes", rid, "native", fileName));
                 // NuGet package layout: <pkg>/lib/<tfm>/Mimecast.dll and <pkg>/runtimes/<rid>/native/...
                 var packageRoot = Path.GetFullPath(Path.Combine(assemblyDirectory!, "..", ".."));
-                foreach (var rid in RuntimeIdentifiers())
-                    list.Add(Path.Combine(packageRoot, "runtimes", rid, "native", FileName));
+                foreach (var rid in ridList)
+                    list.Add(Path.Combine(packageRoot, "runtimes", rid, "native", fileName));
             }
             return list;
         }
