@@ -18,21 +18,42 @@
  *  - Ownership: each object the library returns has exactly one way to be
  *    freed: char * with mc_free(), mc_client with mc_client_free(),
  *    mc_options with mc_options_free(), mc_signed_headers with
- *    mc_signed_headers_free(), mc_account with mc_account_free(). Never pass
- *    them to free(). Every *_free function accepts NULL.
+ *    mc_signed_headers_free(), mc_account with mc_account_free(), mc_pager
+ *    with mc_pager_free(). Never pass them to free(). Every *_free function
+ *    accepts NULL.
  *  - Thread-safety: every function may be called from any thread. One
  *    mc_client may be used by many threads at once (calls that need a new
- *    OAuth token wait for a single fetch). Returned objects (mc_account,
- *    mc_signed_headers, strings) are immutable and may be read from any
- *    thread. Not allowed: changing one mc_options from two threads at once,
- *    or freeing an object while another thread still uses it. Error details
+ *    OAuth token wait for a single fetch, each no longer than its own
+ *    timeout). Returned objects (mc_account, mc_signed_headers, strings) are
+ *    immutable and may be read from any thread. Not allowed: changing one
+ *    mc_options, or using one mc_pager, from two threads at once, or freeing
+ *    an object while another thread still uses it. Error details
  *    (mc_last_error_*) and mc_last_retry_count() are per thread.
- *  - Blocking: mc_get_account(), mc_request() and mc_request_page() block
- *    for each attempt at most the request timeout (plus, for API 2.0, one
- *    token request), and stop retrying when the next wait would exceed the
- *    retry budget: in all, at most about the budget plus one timeout
- *    (defaults: 60 s + 60 s). Nothing else does network I/O. There is no
- *    cancel call: choose the timeout and budget accordingly.
+ *  - Blocking: mc_get_account(), mc_request(), mc_request_page() and
+ *    mc_pager_next() give each attempt at most the request timeout, all
+ *    included (for API 2.0 also the token requests it needs), except that
+ *    opening a new TCP connection may take up to the connect timeout from
+ *    the moment it starts; name lookup, proxy tunnel and TLS handshake count
+ *    towards the connect timeout. They stop retrying when the next wait
+ *    would exceed the retry budget: in all, a call returns within the budget
+ *    plus one timeout plus one connect timeout (defaults 60 + 60 + 10 s).
+ *    Nothing else does network I/O. There is no cancel call: choose the
+ *    timeouts and budget accordingly.
+ *  - Limits a server cannot push past: a response may occupy at most
+ *    mc_options_set_max_response_bytes() plus 64 KiB of headers on the
+ *    connection, counted as it is read; JSON nested deeper than
+ *    MC_MAX_JSON_DEPTH is refused; nothing past the end of a response is
+ *    ever read as the next one.
+ *  - fork(): a client inherited by a child process never reuses the
+ *    parent's connections (each is checked before reuse) and can be used in
+ *    the child, provided no other thread of the parent was inside a call at
+ *    the moment of the fork. Freeing it in the child does not disturb the
+ *    parent's connections.
+ *  - Memory: every heap block the library frees is zeroed first, so once a
+ *    client and everything it returned are freed, no key, secret, token or
+ *    signed header is left in memory the library allocated. Not wiped:
+ *    copies the caller made (including the strings it passed in), the stacks
+ *    of threads that made calls, and the operating system's socket buffers.
  *  - No panic or Rust unwinding ever crosses this ABI: an internal bug is
  *    reported as MC_STATUS_INTERNAL.
  *  - Secrets (secret key, access key, application key, client secret, OAuth
@@ -67,7 +88,7 @@
  responses alike, in every language (the bindings read what the core
  accepted, so they accept exactly this).
  */
-#define MAX_DEPTH 128
+#define MC_MAX_JSON_DEPTH 128
 
 /*
  Severity of a log message; lower is more severe.
@@ -410,14 +431,19 @@ mc_options *mc_options_new(void);
 void mc_options_free(mc_options *options);
 
 /*
- Sets the time allowed to open a connection (TCP and TLS), in
- milliseconds (> 0).
+ Sets the time allowed to open a connection, in milliseconds (> 0): name
+ lookup, TCP connect, proxy tunnel and TLS handshake together. A
+ connection that does not open in time is MC_STATUS_TIMEOUT and, as nothing
+ was sent, is retried like a refused one.
  */
 MC_MUST_USE mc_status mc_options_set_connect_timeout_ms(mc_options *options, uint32_t ms);
 
 /*
- Sets the time allowed for a whole request, reading the body included, in
- milliseconds (> 0). A server that stops or trickles is cut off after it.
+ Sets the time allowed for one attempt of a call, in milliseconds (> 0):
+ sending, waiting and reading the whole answer, and for API 2.0 clients the
+ token requests the attempt needs. A server that stops or trickles is cut
+ off when it runs out (MC_STATUS_TIMEOUT, not retried: the next attempt
+ would wait as long).
  */
 MC_MUST_USE mc_status mc_options_set_timeout_ms(mc_options *options, uint32_t ms);
 
@@ -432,14 +458,19 @@ MC_MUST_USE mc_status mc_options_set_allow_insecure_http(mc_options *options, bo
  Trusts the CA certificates in the PEM file at `path`, in addition to the
  system's: for TLS-inspecting proxies or private servers. NULL removes a
  bundle set earlier. The file is read by mc_client_new(), which fails with
- MC_STATUS_IO if it is unreadable or holds no certificate. Certificate
- verification itself cannot be turned off.
+ MC_STATUS_IO if it is unreadable, larger than 8 MiB or holds no
+ certificate. Certificate verification itself cannot be turned off, and
+ certificates are checked against host names: an https:// base URL with an
+ IP address is MC_STATUS_INVALID_URL.
  */
 MC_MUST_USE mc_status mc_options_set_ca_bundle(mc_options *options, const char *path);
 
 /*
- Sets the largest response body accepted, in bytes (> 0); a larger one
- gives MC_STATUS_RESPONSE_TOO_LARGE.
+ Sets the largest response accepted, in bytes (> 0): the body, counted both
+ decoded and as it arrives on the connection (where chunked framing
+ counts too), plus up to 64 KiB of headers. A larger response gives
+ MC_STATUS_RESPONSE_TOO_LARGE as soon as the limit is crossed; no memory
+ beyond it is ever allocated for a response.
  */
 MC_MUST_USE mc_status mc_options_set_max_response_bytes(mc_options *options, uint64_t bytes);
 
@@ -471,9 +502,12 @@ MC_MUST_USE mc_status mc_options_set_retry_after_send(mc_options *options, bool 
 /*
  Sets the proxy. NULL (the default) takes it from the environment:
  https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then
- all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY. ""
- disables proxying. Otherwise "http://[user:password@]host:port", used with
- HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().
+ all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY and
+ always skipping loopback targets (localhost, 127.0.0.0/8, ::1), whose
+ requests would otherwise leave the machine. "" disables proxying.
+ Otherwise "http://[user:password@]host:port" (at most 2048 bytes), used
+ with HTTP CONNECT for every target, so TLS stays end-to-end. Checked by
+ mc_client_new().
  */
 MC_MUST_USE mc_status mc_options_set_proxy(mc_options *options, const char *proxy_url);
 
@@ -568,8 +602,8 @@ mc_status mc_client_new_from_variables(const char *const *names,
  Mimecast's Postman guide). Keys are matched case-insensitively, ignoring
  spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey),
  AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id
- and client_secret. Disabled entries are ignored. An unreadable file gives
- MC_STATUS_IO; a file that is not a Postman environment or lacks a key
+ and client_secret. Disabled entries are ignored. An unreadable file, or
+ one larger than 1 MiB, gives MC_STATUS_IO; a file that is not a Postman environment or lacks a key
  gives MC_STATUS_INVALID_ARGUMENT naming it.
  */
 MC_MUST_USE
@@ -578,8 +612,10 @@ mc_status mc_client_new_from_postman(const char *path,
                                      mc_client **out);
 
 /*
- Frees a client and wipes its keys from memory. NULL is ignored. The
- client must not be in use by another thread.
+ Frees a client: closes its connections and wipes its keys, secrets and
+ tokens from memory (see Memory above). NULL is ignored. The client must
+ not be in use by another thread. A pager made from it keeps what it needs
+ alive until the pager is freed too.
  */
 void mc_client_free(mc_client *client);
 
@@ -684,10 +720,12 @@ mc_status mc_pager_new(const mc_client *client,
 
  On success `*page_json` receives the page's whole envelope (free with
  mc_free()), or NULL when the pull is over: after the last page (no
- `next` token), or after a page with no data. A page token the server
- already sent in this pull gives MC_STATUS_MALFORMED_RESPONSE and ends the
- pull (the pages form a cycle that would never end). After any other
- failure the pager has not moved: calling again retries the same page.
+ `next` token), or after a page with no data. When a page names, as the
+ next one, a page token the server already sent in this pull, that page is
+ returned and the following call gives MC_STATUS_MALFORMED_RESPONSE and
+ ends the pull (the pages form a cycle that would never end). After any
+ other failure the pager has not moved: calling again retries the same
+ page.
  Failures are those of mc_request_page().
  */
 MC_MUST_USE mc_status mc_pager_next(mc_pager *pager, char **page_json);

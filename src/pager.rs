@@ -3,7 +3,8 @@
 //! A pull remembers every token the server sent (as 64-bit keyed hashes, so
 //! a long pull costs 8 bytes a page): a token that comes back means the
 //! server is sending the pull round in a cycle, which would otherwise never
-//! end, and is an error.
+//! end. The page that names the old token is still new and is handed out;
+//! the call after it is the error.
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashSet;
@@ -24,6 +25,8 @@ pub(crate) struct PageCursor {
     hasher: RandomState,
     pages: u64,
     done: bool,
+    // A cycle was seen: the error the next call returns.
+    cycle: Option<Error>,
 }
 
 impl PageCursor {
@@ -37,12 +40,16 @@ impl PageCursor {
             hasher: RandomState::new(),
             pages: 0,
             done: false,
+            cycle: None,
         }
     }
 
     /// The next page, or None once the pull is over. After an error the
     /// cursor has not moved: calling again asks for the same page.
     pub(crate) fn next_page(&mut self, client: &Client) -> Result<Option<Response>> {
+        if let Some(e) = self.cycle.take() {
+            return Err(e);
+        }
         if self.done {
             return Ok(None);
         }
@@ -60,18 +67,21 @@ impl PageCursor {
             Some(token) => {
                 let mut h = self.hasher.build_hasher();
                 token.hash(&mut h);
-                if !self.seen.insert(h.finish()) {
+                if self.seen.insert(h.finish()) {
+                    self.next_token = Some(token.to_owned());
+                } else {
+                    // This page is new; the one it points to is not. Hand
+                    // this one out, and end the pull at the next call.
                     self.done = true;
-                    return Err(Error::new(
+                    self.cycle = Some(Error::new(
                         Status::MalformedResponse,
                         format!(
-                            "page {} of this pull came back with a page token the server already sent in it: the pages form a cycle; stopping to avoid an endless loop",
+                            "page {} of this pull named, as the next page, a page token the server already sent in it: the pages form a cycle; stopping to avoid an endless loop",
                             self.pages + 1
                         ),
                     )
                     .with_http_status(response.http_status));
                 }
-                self.next_token = Some(token.to_owned());
             }
         }
         self.pages += 1;

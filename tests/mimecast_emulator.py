@@ -1246,6 +1246,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     verbose = False
+    # socketserver's default backlog of 5 resets bursts of parallel clients
+    # that a real server would accept.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         # TLS handshake failures and clients hanging up are expected in tests.

@@ -168,10 +168,10 @@ namespace Mimecast.Tests
             foreach (var c in table.GetProperty("cases").EnumerateArray())
             {
                 var d = c.GetProperty("depth");
-                // A number, or MAX_DEPTH (+ 1) of the header, from the generated declarations.
+                // A number, or MC_MAX_JSON_DEPTH (+ 1) of the header, from the generated declarations.
                 int depth = d.ValueKind == JsonValueKind.Number ? d.GetInt32()
-                    : d.GetString() == "MAX_DEPTH" ? NativeMethods.MaxDepth
-                    : d.GetString() == "MAX_DEPTH + 1" ? NativeMethods.MaxDepth + 1
+                    : d.GetString() == "MC_MAX_JSON_DEPTH" ? NativeMethods.McMaxJsonDepth
+                    : d.GetString() == "MC_MAX_JSON_DEPTH + 1" ? NativeMethods.McMaxJsonDepth + 1
                     : throw new InvalidOperationException("unknown depth " + d);
                 Emu.RawBody("{\"meta\":{\"status\":200},\"fail\":[],\"data\":" + new string('[', depth - 1) + new string(']', depth - 1) + "}");
                 if (c.GetProperty("status").GetString() == "MC_STATUS_OK")

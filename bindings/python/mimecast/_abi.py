@@ -34,7 +34,7 @@ HEADER_VERSION = "0.1.0"
 #: Deepest nesting of arrays and objects accepted, in requests and
 #: responses alike, in every language (the bindings read what the core
 #: accepted, so they accept exactly this).
-MAX_DEPTH = 128
+MC_MAX_JSON_DEPTH = 128
 
 
 class LogLevel(enum.IntEnum):

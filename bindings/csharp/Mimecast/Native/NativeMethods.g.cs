@@ -161,7 +161,7 @@ namespace Mimecast.Native
         /// responses alike, in every language (the bindings read what the core
         /// accepted, so they accept exactly this).
         /// </summary>
-        internal const int MaxDepth = 128;
+        internal const int McMaxJsonDepth = 128;
 
         /// <summary>Every function declared below, to check the library exports them.</summary>
         internal static readonly string[] FunctionNames =
@@ -248,11 +248,11 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void mc_options_free(IntPtr options);
 
-        /// <summary>Sets the time allowed to open a connection (TCP and TLS), in milliseconds (&gt; 0).</summary>
+        /// <summary>Sets the time allowed to open a connection, in milliseconds (&gt; 0): name lookup, TCP connect, proxy tunnel and TLS handshake together. A connection that does not open in time is MC_STATUS_TIMEOUT and, as nothing was sent, is retried like a refused one.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_connect_timeout_ms(OptionsHandle options, uint ms);
 
-        /// <summary>Sets the time allowed for a whole request, reading the body included, in milliseconds (&gt; 0). A server that stops or trickles is cut off after it.</summary>
+        /// <summary>Sets the time allowed for one attempt of a call, in milliseconds (&gt; 0): sending, waiting and reading the whole answer, and for API 2.0 clients the token requests the attempt needs. A server that stops or trickles is cut off when it runs out (MC_STATUS_TIMEOUT, not retried: the next attempt would wait as long).</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_timeout_ms(OptionsHandle options, uint ms);
 
@@ -260,11 +260,11 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_allow_insecure_http(OptionsHandle options, [MarshalAs(UnmanagedType.I1)] bool allow);
 
-        /// <summary>Trusts the CA certificates in the PEM file at `path`, in addition to the system's: for TLS-inspecting proxies or private servers. NULL removes a bundle set earlier. The file is read by mc_client_new(), which fails with MC_STATUS_IO if it is unreadable or holds no certificate. Certificate verification itself cannot be turned off.</summary>
+        /// <summary>Trusts the CA certificates in the PEM file at `path`, in addition to the system's: for TLS-inspecting proxies or private servers. NULL removes a bundle set earlier. The file is read by mc_client_new(), which fails with MC_STATUS_IO if it is unreadable, larger than 8 MiB or holds no certificate. Certificate verification itself cannot be turned off, and certificates are checked against host names: an https:// base URL with an IP address is MC_STATUS_INVALID_URL.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_ca_bundle(OptionsHandle options, byte[]? path);
 
-        /// <summary>Sets the largest response body accepted, in bytes (&gt; 0); a larger one gives MC_STATUS_RESPONSE_TOO_LARGE.</summary>
+        /// <summary>Sets the largest response accepted, in bytes (&gt; 0): the body, counted both decoded and as it arrives on the connection (where chunked framing counts too), plus up to 64 KiB of headers. A larger response gives MC_STATUS_RESPONSE_TOO_LARGE as soon as the limit is crossed; no memory beyond it is ever allocated for a response.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_max_response_bytes(OptionsHandle options, ulong bytes);
 
@@ -276,7 +276,7 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_retry_after_send(OptionsHandle options, [MarshalAs(UnmanagedType.I1)] bool enabled);
 
-        /// <summary>Sets the proxy. NULL (the default) takes it from the environment: https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY. "" disables proxying. Otherwise "http://[user:password@]host:port", used with HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().</summary>
+        /// <summary>Sets the proxy. NULL (the default) takes it from the environment: https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY and always skipping loopback targets (localhost, 127.0.0.0/8, ::1), whose requests would otherwise leave the machine. "" disables proxying. Otherwise "http://[user:password@]host:port" (at most 2048 bytes), used with HTTP CONNECT for every target, so TLS stays end-to-end. Checked by mc_client_new().</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_proxy(OptionsHandle options, byte[]? proxyUrl);
 
@@ -300,11 +300,11 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_client_new_from_variables(IntPtr[] names, IntPtr[] values, UIntPtr count, OptionsHandle options, out ClientHandle @out);
 
-        /// <summary>Creates a client from a Postman environment export (the file of Mimecast's Postman guide). Keys are matched case-insensitively, ignoring spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey), AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id and client_secret. Disabled entries are ignored. An unreadable file gives MC_STATUS_IO; a file that is not a Postman environment or lacks a key gives MC_STATUS_INVALID_ARGUMENT naming it.</summary>
+        /// <summary>Creates a client from a Postman environment export (the file of Mimecast's Postman guide). Keys are matched case-insensitively, ignoring spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey), AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id and client_secret. Disabled entries are ignored. An unreadable file, or one larger than 1 MiB, gives MC_STATUS_IO; a file that is not a Postman environment or lacks a key gives MC_STATUS_INVALID_ARGUMENT naming it.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_client_new_from_postman(byte[]? path, OptionsHandle options, out ClientHandle @out);
 
-        /// <summary>Frees a client and wipes its keys from memory. NULL is ignored. The client must not be in use by another thread.</summary>
+        /// <summary>Frees a client: closes its connections and wipes its keys, secrets and tokens from memory (see Memory above). NULL is ignored. The client must not be in use by another thread. A pager made from it keeps what it needs alive until the pager is freed too.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void mc_client_free(IntPtr client);
 
