@@ -626,7 +626,7 @@ fn a_pagination_cycle_ends_the_pull() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(all.len(), 4);
-    assert!(all.last().unwrap().next_page_token().is_none());
+    assert!(all.last().unwrap().next_token().is_none());
 }
 
 /// Issue 10 item 13: the body goes on the wire as the caller wrote it (big
