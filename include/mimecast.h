@@ -20,8 +20,8 @@
  *    mc_options with mc_options_free(), mc_signed_headers with
  *    mc_signed_headers_free(), mc_account with mc_account_free(), mc_pager
  *    with mc_pager_free(), mc_call with mc_call_free(), mc_response with
- *    mc_response_free(). Never pass them to free(). Every *_free function
- *    accepts NULL.
+ *    mc_response_free(), mc_cancel with mc_cancel_free(). Never pass them to
+ *    free(). Every *_free function accepts NULL.
  *  - Thread-safety: every function may be called from any thread. One
  *    mc_client may be used by many threads at once (calls that need a new
  *    OAuth token wait for a single fetch, each no longer than its own
@@ -39,8 +39,10 @@
  *    towards the connect timeout. They stop retrying when the next wait
  *    would exceed the retry budget: in all, a call returns within the budget
  *    plus one timeout plus one connect timeout (defaults 60 + 60 + 10 s).
- *    Nothing else does network I/O. There is no cancel call: choose the
- *    timeouts and budget accordingly.
+ *    Nothing else does network I/O. To stop a call sooner, attach an
+ *    mc_cancel flag to the calling thread (mc_cancel_attach()) and raise it
+ *    from any other (mc_cancel_cancel()): the call returns
+ *    MC_STATUS_CANCELLED within about 20 ms, whatever it is waiting for.
  *  - Limits a server cannot push past: a response may occupy at most
  *    mc_options_set_max_response_bytes() plus 64 KiB of headers on the
  *    connection, counted as it is read; JSON nested deeper than
@@ -229,6 +231,12 @@ typedef enum {
    A file named in the options (CA bundle) could not be read or parsed.
    */
   MC_STATUS_IO = 17,
+  /*
+   The call was cancelled through an mc_cancel handle (see
+   mc_cancel_attach()). Nothing more was sent after the cancel; a request
+   already sent may have been processed.
+   */
+  MC_STATUS_CANCELLED = 18,
 } mc_status;
 
 /*
@@ -238,6 +246,13 @@ typedef enum {
  may be sent many times, from many threads once it is no longer changed.
  */
 typedef struct mc_call mc_call;
+
+/*
+ A cancellation flag for calls in flight. Made by mc_cancel_new(), raised
+ by mc_cancel_cancel() from any thread, freed by mc_cancel_free().
+ Thread-safe. One flag may govern one call or many (on many threads).
+ */
+typedef struct mc_cancel mc_cancel;
 
 /*
  A Mimecast API client: credentials, base URL and a keep-alive connection
@@ -821,6 +836,49 @@ MC_MUST_USE mc_status mc_pager_next(mc_pager *pager, char **page_json);
  Frees a pager. NULL is ignored.
  */
 void mc_pager_free(mc_pager *pager);
+
+/*
+ A new, lowered cancellation flag. Never NULL. Free with mc_cancel_free().
+ */
+mc_cancel *mc_cancel_new(void);
+
+/*
+ Raises the flag: every call it governs returns MC_STATUS_CANCELLED
+ promptly (within about 20 ms, in every phase: name lookup, connecting,
+ the proxy tunnel, the TLS handshake, sending, waiting for the answer,
+ reading it, retry back-offs, waiting for an OAuth token another call is
+ fetching), and later calls it governs fail at once. It cannot be
+ lowered again. A single atomic store: safe from any thread and from a
+ signal handler. NULL is ignored.
+ */
+void mc_cancel_cancel(const mc_cancel *cancel);
+
+/*
+ Whether the flag was raised. NULL gives false.
+ */
+bool mc_cancel_is_cancelled(const mc_cancel *cancel);
+
+/*
+ Frees a flag. NULL is ignored. A thread it is attached to keeps it (the
+ library holds its own reference) until mc_cancel_detach().
+ */
+void mc_cancel_free(mc_cancel *cancel);
+
+/*
+ Makes `cancel` govern every call that does I/O made on the calling
+ thread from now until mc_cancel_detach() (or another attach): mc_get_account,
+ mc_request, mc_request_page, mc_send, mc_pager_next,
+ mc_pager_next_item, mc_discover_base_url and mc_client_new_discover.
+ Attach in the thread that makes the call, raise the flag from any other.
+ NULL detaches. With a flag attached, each new connection is first opened
+ by the library itself, so that connecting can be cancelled too.
+ */
+MC_MUST_USE mc_status mc_cancel_attach(const mc_cancel *cancel);
+
+/*
+ Stops the flag attached to the calling thread from governing its calls.
+ */
+void mc_cancel_detach(void);
 
 /*
  Starts a request. `method` is GET, POST, PUT, PATCH or DELETE (any case);

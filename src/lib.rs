@@ -16,6 +16,7 @@
 
 pub mod account;
 pub mod call;
+pub mod cancel;
 pub mod client;
 mod credentials;
 pub mod discover;
@@ -37,6 +38,7 @@ mod wipe;
 
 pub use account::Account;
 pub use call::{Call, HttpResponse, ResponseMode};
+pub use cancel::Cancel;
 pub use client::{Api1Keys, Client};
 pub use discover::discover_base_url;
 pub use envelope::Response;

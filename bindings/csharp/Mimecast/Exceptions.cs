@@ -344,4 +344,15 @@ namespace Mimecast
 
         internal MimecastUnsupportedException(ErrorInfo info) : base(info) { }
     }
+
+    /// <summary>The call was cancelled through a cancellation handle. Async methods throw
+    /// <see cref="System.OperationCanceledException"/> when their token caused it.</summary>
+    public class MimecastCancelledException : MimecastException
+    {
+        /// <summary>Creates the exception.</summary>
+        /// <param name="message">The message.</param>
+        public MimecastCancelledException(string message) : base(MimecastStatus.Cancelled, message) { }
+
+        internal MimecastCancelledException(ErrorInfo info) : base(info) { }
+    }
 }

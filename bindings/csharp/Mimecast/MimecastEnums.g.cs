@@ -115,5 +115,11 @@ namespace Mimecast
         Unsupported = 16,
         /// <summary>A file named in the options (CA bundle) could not be read or parsed.</summary>
         IO = 17,
+        /// <summary>
+        /// The call was cancelled through an mc_cancel handle (see
+        /// mc_cancel_attach()). Nothing more was sent after the cancel; a request
+        /// already sent may have been processed.
+        /// </summary>
+        Cancelled = 18,
     }
 }

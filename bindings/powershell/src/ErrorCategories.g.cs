@@ -35,6 +35,7 @@ namespace Mimecast.Commands
             (typeof(MimecastResponseException), ErrorCategory.InvalidData),
             (typeof(MimecastInternalException), ErrorCategory.NotSpecified),
             (typeof(MimecastUnsupportedException), ErrorCategory.NotImplemented),
+            (typeof(MimecastCancelledException), ErrorCategory.OperationStopped),
             (typeof(MimecastException), ErrorCategory.NotSpecified),
         };
     }

@@ -21,6 +21,7 @@ from .errors import (
     ApiFailureError,
     AuthenticationError,
     BindingExpiredError,
+    CancelledError,
     ClientClosedError,
     ConfigurationError,
     HttpError,

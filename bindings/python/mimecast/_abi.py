@@ -120,10 +120,18 @@ class Status(enum.IntEnum):
     UNSUPPORTED = 16
     #: A file named in the options (CA bundle) could not be read or parsed.
     IO = 17
+    #: The call was cancelled through an mc_cancel handle (see
+    #: mc_cancel_attach()). Nothing more was sent after the cancel; a request
+    #: already sent may have been processed.
+    CANCELLED = 18
 
 
 class mc_call(Structure):
     """Opaque ``mc_call``: only handled through pointers."""
+
+
+class mc_cancel(Structure):
+    """Opaque ``mc_cancel``: only handled through pointers."""
 
 
 class mc_client(Structure):
@@ -288,6 +296,12 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     ),
     "mc_pager_next": (c_int, [POINTER(mc_pager), POINTER(c_void_p)]),
     "mc_pager_free": (None, [POINTER(mc_pager)]),
+    "mc_cancel_new": (POINTER(mc_cancel), []),
+    "mc_cancel_cancel": (None, [POINTER(mc_cancel)]),
+    "mc_cancel_is_cancelled": (c_bool, [POINTER(mc_cancel)]),
+    "mc_cancel_free": (None, [POINTER(mc_cancel)]),
+    "mc_cancel_attach": (c_int, [POINTER(mc_cancel)]),
+    "mc_cancel_detach": (None, []),
     "mc_call_new": (c_int, [c_char_p, c_char_p, POINTER(POINTER(mc_call))]),
     "mc_call_free": (None, [POINTER(mc_call)]),
     "mc_call_add_query": (c_int, [POINTER(mc_call), c_char_p, c_char_p]),

@@ -61,6 +61,7 @@ __all__ = [
     "ResponseTooLargeError",
     "InternalError",
     "UnsupportedError",
+    "CancelledError",
     "MimecastIOError",
     "ClientClosedError",
     "STATUS_CLASSES",
@@ -272,6 +273,11 @@ class InternalError(MimecastError):
 class UnsupportedError(MimecastError):
     """The operation does not apply to this client, e.g. ``sign()`` on an
     OAuth client (MC_STATUS_UNSUPPORTED)."""
+
+
+class CancelledError(MimecastError):
+    """The call was cancelled through a cancellation handle. (The asyncio
+    layer raises :class:`asyncio.CancelledError` instead.)"""
 
 
 class ClientClosedError(MimecastError, ValueError):

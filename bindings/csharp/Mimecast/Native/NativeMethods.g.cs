@@ -138,6 +138,26 @@ namespace Mimecast.Native
         partial void OnReleased();
     }
 
+    /// <summary>Owns an mc_cancel *, released with mc_cancel_free(). A cancellation flag for calls in flight. Made by mc_cancel_new(), raised by mc_cancel_cancel() from any thread, freed by mc_cancel_free(). Thread-safe. One flag may govern one call or many (on many threads).</summary>
+    internal sealed partial class CancelHandle : SafeHandle
+    {
+        /// <summary>A handle that owns nothing yet (C NULL).</summary>
+        public CancelHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+        /// <summary>True for C NULL.</summary>
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        /// <summary>Calls mc_cancel_free().</summary>
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.mc_cancel_free(handle);
+            OnReleased();
+            return true;
+        }
+
+        partial void OnReleased();
+    }
+
     /// <summary>Owns an mc_client *, released with mc_client_free(). A Mimecast API client: credentials, base URL and a keep-alive connection pool. Created by mc_client_new(), freed by mc_client_free(). Thread-safe: one client may be used from many threads at once.</summary>
     internal sealed partial class ClientHandle : SafeHandle
     {
@@ -259,6 +279,12 @@ namespace Mimecast.Native
             "mc_pager_new",
             "mc_pager_next",
             "mc_pager_free",
+            "mc_cancel_new",
+            "mc_cancel_cancel",
+            "mc_cancel_is_cancelled",
+            "mc_cancel_free",
+            "mc_cancel_attach",
+            "mc_cancel_detach",
             "mc_call_new",
             "mc_call_free",
             "mc_call_add_query",
@@ -420,6 +446,31 @@ namespace Mimecast.Native
         /// <summary>Frees a pager. NULL is ignored.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void mc_pager_free(IntPtr pager);
+
+        /// <summary>A new, lowered cancellation flag. Never NULL. Free with mc_cancel_free().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern CancelHandle mc_cancel_new();
+
+        /// <summary>Raises the flag: every call it governs returns MC_STATUS_CANCELLED promptly (within about 20 ms, in every phase: name lookup, connecting, the proxy tunnel, the TLS handshake, sending, waiting for the answer, reading it, retry back-offs, waiting for an OAuth token another call is fetching), and later calls it governs fail at once. It cannot be lowered again. A single atomic store: safe from any thread and from a signal handler. NULL is ignored.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_cancel_cancel(CancelHandle cancel);
+
+        /// <summary>Whether the flag was raised. NULL gives false.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        [return: MarshalAs(UnmanagedType.I1)]
+        internal static extern bool mc_cancel_is_cancelled(CancelHandle cancel);
+
+        /// <summary>Frees a flag. NULL is ignored. A thread it is attached to keeps it (the library holds its own reference) until mc_cancel_detach().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_cancel_free(IntPtr cancel);
+
+        /// <summary>Makes `cancel` govern every call that does I/O made on the calling thread from now until mc_cancel_detach() (or another attach): mc_get_account, mc_request, mc_request_page, mc_send, mc_pager_next, mc_pager_next_item, mc_discover_base_url and mc_client_new_discover. Attach in the thread that makes the call, raise the flag from any other. NULL detaches. With a flag attached, each new connection is first opened by the library itself, so that connecting can be cancelled too.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_cancel_attach(CancelHandle cancel);
+
+        /// <summary>Stops the flag attached to the calling thread from governing its calls.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_cancel_detach();
 
         /// <summary>Starts a request. `method` is GET, POST, PUT, PATCH or DELETE (any case); `path` is the path only, as for mc_request() (no query string: add parameters with mc_call_add_query()). Anything else gives MC_STATUS_INVALID_ARGUMENT. Free with mc_call_free().</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
