@@ -58,6 +58,10 @@ pub enum mc_status {
     /// mc_cancel_attach()). Nothing more was sent after the cancel; a request
     /// already sent may have been processed.
     Cancelled = 18,
+    /// An event stream's checkpoint file cannot be used: it is corrupt, or
+    /// belongs to another account, kind of stream or query. The library
+    /// never starts over silently; see mc_stream_open().
+    Checkpoint = 19,
 }
 
 /// The Rust name of the status enum.
@@ -66,7 +70,7 @@ pub type Status = mc_status;
 impl mc_status {
     /// Every status, in numeric order: the one list the rest of the crate
     /// (and the C API's mc_status_name()) derives from.
-    pub const ALL: [mc_status; 19] = [
+    pub const ALL: [mc_status; 20] = [
         mc_status::Ok,
         mc_status::InvalidArgument,
         mc_status::InvalidCredentials,
@@ -86,6 +90,7 @@ impl mc_status {
         mc_status::Unsupported,
         mc_status::Io,
         mc_status::Cancelled,
+        mc_status::Checkpoint,
     ];
 
     /// The status with this number, if there is one.
@@ -116,6 +121,7 @@ impl mc_status {
             mc_status::Unsupported => "MC_STATUS_UNSUPPORTED\0",
             mc_status::Io => "MC_STATUS_IO\0",
             mc_status::Cancelled => "MC_STATUS_CANCELLED\0",
+            mc_status::Checkpoint => "MC_STATUS_CHECKPOINT\0",
         }
     }
 

@@ -30,6 +30,7 @@ pub mod options;
 pub mod pager;
 pub mod region;
 mod retry;
+pub mod siem;
 pub mod sign;
 mod text;
 mod transport;
@@ -45,6 +46,7 @@ pub use envelope::Response;
 pub use error::{Error, Result, Status};
 pub use options::{LogLevel, Logger, Options, ProxySetting, RetryPolicy};
 pub use pager::{Items, Page, Pages};
+pub use siem::{EventStream, StreamKind, StreamOptions, StreamStats};
 pub use sign::SignedHeaders;
 
 /// The library version (from Cargo.toml).

@@ -12,6 +12,7 @@
 mod guard;
 mod objects;
 mod rest;
+mod stream;
 
 use std::os::raw::{c_char, c_void};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ use guard::{
 pub use objects::{mc_account, mc_signed_headers};
 use objects::{AccountBox, SignedHeadersBox};
 pub use rest::{mc_call, mc_header, mc_response};
+pub use stream::{mc_stream, mc_stream_options, mc_stream_progress};
 
 /// A Mimecast API client: credentials, base URL and a keep-alive connection
 /// pool. Created by mc_client_new(), freed by mc_client_free().

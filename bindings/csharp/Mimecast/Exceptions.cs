@@ -355,4 +355,15 @@ namespace Mimecast
 
         internal MimecastCancelledException(ErrorInfo info) : base(info) { }
     }
+
+    /// <summary>An event stream's checkpoint file is corrupt or belongs to another account, kind of stream or
+    /// query; nothing starts over silently.</summary>
+    public class MimecastCheckpointException : MimecastException
+    {
+        /// <summary>Creates the exception.</summary>
+        /// <param name="message">The message.</param>
+        public MimecastCheckpointException(string message) : base(MimecastStatus.Checkpoint, message) { }
+
+        internal MimecastCheckpointException(ErrorInfo info) : base(info) { }
+    }
 }

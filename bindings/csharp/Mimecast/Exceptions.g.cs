@@ -29,6 +29,7 @@ namespace Mimecast
                 case MimecastStatus.Unsupported: return new MimecastUnsupportedException(info);
                 case MimecastStatus.IO: return new MimecastIOException(info);
                 case MimecastStatus.Cancelled: return new MimecastCancelledException(info);
+                case MimecastStatus.Checkpoint: return new MimecastCheckpointException(info);
                 default: return new MimecastException(info);
             }
         }

@@ -36,6 +36,7 @@ namespace Mimecast.Commands
             (typeof(MimecastInternalException), ErrorCategory.NotSpecified),
             (typeof(MimecastUnsupportedException), ErrorCategory.NotImplemented),
             (typeof(MimecastCancelledException), ErrorCategory.OperationStopped),
+            (typeof(MimecastCheckpointException), ErrorCategory.InvalidData),
             (typeof(MimecastException), ErrorCategory.NotSpecified),
         };
     }

@@ -22,6 +22,7 @@ from .errors import (
     AuthenticationError,
     BindingExpiredError,
     CancelledError,
+    CheckpointError,
     ClientClosedError,
     ConfigurationError,
     HttpError,

@@ -62,6 +62,7 @@ __all__ = [
     "InternalError",
     "UnsupportedError",
     "CancelledError",
+    "CheckpointError",
     "MimecastIOError",
     "ClientClosedError",
     "STATUS_CLASSES",
@@ -278,6 +279,11 @@ class UnsupportedError(MimecastError):
 class CancelledError(MimecastError):
     """The call was cancelled through a cancellation handle. (The asyncio
     layer raises :class:`asyncio.CancelledError` instead.)"""
+
+
+class CheckpointError(MimecastError):
+    """An event stream's checkpoint file is corrupt or belongs to another
+    account, kind of stream or query; nothing starts over silently."""
 
 
 class ClientClosedError(MimecastError, ValueError):
