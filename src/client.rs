@@ -18,7 +18,7 @@ use crate::pager::{Items, PageCursor, Pages};
 use crate::region;
 use crate::retry;
 use crate::sign::{self, Api1Signer, SignedHeaders};
-use crate::transport::{Exchange, Transport};
+use crate::transport::{Exchange, Target, Transport};
 
 /// API 1.0 keys, as in Mimecast's console and Postman environment.
 #[derive(Clone, Copy)]
@@ -299,8 +299,8 @@ impl Client {
     }
 
     fn send_as(&self, call: &Call, idempotent: bool) -> Result<HttpResponse> {
-        let url = self.url_for(&call.target())?;
-        let wire_path = url.path().to_owned();
+        let target = self.wire_target(&call.target())?;
+        let wire_path = target.split('?').next().unwrap_or_default().to_owned();
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(call.headers.len() + 2);
         if let Some(t) = &call.content_type {
             headers.push(("Content-Type", t));
@@ -325,11 +325,12 @@ impl Client {
                 let deadline = self.transport.attempt_deadline();
                 let raw = self.authed(
                     call.method,
-                    &url,
+                    &target,
                     &wire_path,
                     &headers,
                     &call.body,
                     deadline,
+                    true,
                 )?;
                 match call.mode {
                     ResponseMode::Raw => {
@@ -377,7 +378,15 @@ impl Client {
         let headers = [("Accept", "*/*")];
         let (result, _) = retry::run(&self.options.retry, true, &self.log, &shown, || {
             let deadline = self.transport.attempt_deadline();
-            let raw = self.exchange("GET", &shown, &url, &headers, &[], deadline)?;
+            let raw = self.exchange(
+                "GET",
+                &shown,
+                Target::Url(&url),
+                &headers,
+                &[],
+                deadline,
+                true,
+            )?;
             if (200..=299).contains(&raw.status) {
                 return Ok(raw.body);
             }
@@ -412,11 +421,23 @@ impl Client {
         &self.log
     }
 
-    fn url_for(&self, target: &str) -> Result<url::Url> {
-        // Sign exactly what goes on the wire: the URL parser percent-encodes
-        // non-ASCII paths, and the server checks the encoded form.
-        url::Url::parse(&format!("{}{}", self.base_url, target))
-            .map_err(|_| Error::invalid_argument("the request path does not form a valid URL"))
+    /// `path?query` as it goes on the wire. Sign exactly that: the URL
+    /// parser percent-encodes non-ASCII paths, and the server checks the
+    /// encoded form. Targets made only of characters a URL carries as they
+    /// are need no parsing (the common case, on every call).
+    fn wire_target(&self, target: &str) -> Result<String> {
+        let plain = target
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@%?".contains(&b));
+        if plain {
+            return Ok(target.to_owned());
+        }
+        let url = url::Url::parse(&format!("{}{}", self.base_url, target))
+            .map_err(|_| Error::invalid_argument("the request path does not form a valid URL"))?;
+        Ok(match url.query() {
+            Some(q) => format!("{}?{}", url.path(), q),
+            None => url.path().to_owned(),
+        })
     }
 
     fn log_failure(&self, method: &str, path: &str, e: &Error) {
@@ -433,8 +454,7 @@ impl Client {
     /// have been processed can be sent again (see [`retry::delay_for`]).
     fn post_envelope(&self, path: &str, body: &[u8], idempotent: bool) -> Result<Response> {
         sign::validate_path(path)?;
-        let url = self.url_for(path)?;
-        let wire_path = url.path().to_owned();
+        let wire_path = self.wire_target(path)?;
         let (result, retries) = retry::run(
             &self.options.retry,
             idempotent,
@@ -444,11 +464,12 @@ impl Client {
                 let deadline = self.transport.attempt_deadline();
                 envelope::interpret(self.authed(
                     "POST",
-                    &url,
+                    &wire_path,
                     &wire_path,
                     &JSON_HEADERS,
                     body,
                     deadline,
+                    false,
                 )?)
             },
         );
@@ -468,26 +489,45 @@ impl Client {
     /// for API 1.0; for API 2.0 with the bearer token, fetched when needed,
     /// and fetched again once if the server refuses it (401 or
     /// `token_expired`), as the protocol calls for.
+    // Private plumbing of one exchange's parts.
+    #[allow(clippy::too_many_arguments)]
     fn authed(
         &self,
         method: &str,
-        url: &url::Url,
+        target: &str,
         path: &str,
         headers: &[(&str, &str)],
         body: &[u8],
         deadline: Instant,
+        all_headers: bool,
     ) -> Result<RawResponse> {
         match &self.auth {
             Auth::Api1(signer) => {
                 let signed = signer.sign(path, None, None)?;
                 let mut all: Vec<(&str, &str)> = signed.pairs().to_vec();
                 all.extend_from_slice(headers);
-                self.exchange(method, path, url, &all, body, deadline)
+                self.exchange(
+                    method,
+                    path,
+                    Target::Base(target),
+                    &all,
+                    body,
+                    deadline,
+                    all_headers,
+                )
             }
             Auth::Api2(oauth) => {
                 let (lease, _) = oauth.lease(deadline, || self.fetch_token(oauth, deadline))?;
-                let raw =
-                    self.exchange_bearer(method, path, url, &lease.value, headers, body, deadline)?;
+                let raw = self.exchange_bearer(
+                    method,
+                    path,
+                    target,
+                    &lease.value,
+                    headers,
+                    body,
+                    deadline,
+                    all_headers,
+                )?;
                 if let Some(why) = token_refused(&raw) {
                     self.log.emit(LogLevel::Warn, || {
                         format!("{method} {path}: token refused ({why}); fetching a new one")
@@ -497,11 +537,12 @@ impl Client {
                     return self.exchange_bearer(
                         method,
                         path,
-                        url,
+                        target,
                         &lease.value,
                         headers,
                         body,
                         deadline,
+                        all_headers,
                     );
                 }
                 Ok(raw)
@@ -514,33 +555,45 @@ impl Client {
         &self,
         method: &str,
         path: &str,
-        url: &url::Url,
+        target: &str,
         token: &str,
         headers: &[(&str, &str)],
         body: &[u8],
         deadline: Instant,
+        all_headers: bool,
     ) -> Result<RawResponse> {
         let authorization = zeroize::Zeroizing::new(format!("Bearer {token}"));
         let mut all: Vec<(&str, &str)> = vec![("Authorization", authorization.as_str())];
         all.extend_from_slice(headers);
-        self.exchange(method, path, url, &all, body, deadline)
+        self.exchange(
+            method,
+            path,
+            Target::Base(target),
+            &all,
+            body,
+            deadline,
+            all_headers,
+        )
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn exchange(
         &self,
         method: &str,
         path: &str,
-        url: &url::Url,
+        target: Target<'_>,
         headers: &[(&str, &str)],
         body: &[u8],
         deadline: Instant,
+        all_headers: bool,
     ) -> Result<RawResponse> {
         let started = Instant::now();
         let exchange = Exchange {
             method,
-            url,
+            target,
             headers,
             body,
+            all_headers,
         };
         let raw = self.transport.execute(&exchange, deadline);
         let status = raw.as_ref().map(|r| r.status).unwrap_or(0);
@@ -561,7 +614,6 @@ impl Client {
             )
         });
         let body = oauth.token_request_body();
-        let url = self.url_for(TOKEN_PATH)?;
         let headers = [
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
@@ -569,10 +621,11 @@ impl Client {
         self.exchange(
             "POST",
             TOKEN_PATH,
-            &url,
+            Target::Base(TOKEN_PATH),
             &headers,
             body.as_bytes(),
             deadline,
+            false,
         )
     }
 }

@@ -13,7 +13,7 @@ use crate::options::{self, LogLevel, Options};
 use crate::retry;
 use crate::sign;
 use crate::text::server_text;
-use crate::transport::{Exchange, Transport};
+use crate::transport::{Exchange, Target, Transport};
 
 /// The global host that answers discovery for every region.
 pub const DISCOVERY_BASE_URL: &str = "https://api.mimecast.com";
@@ -52,7 +52,7 @@ pub fn discover_base_url(email: &str, app_id: Option<&str>, options: &Options) -
     let body = serde_json::json!({"data": [{"emailAddress": email}]}).to_string();
     let (result, _) = retry::run(&options.retry, true, &log, DISCOVERY_PATH, || {
         let date = sign::utc_date_now();
-        let request_id = uuid::Uuid::new_v4().to_string();
+        let request_id = sign::new_request_id();
         let mut headers = vec![
             ("x-mc-date", date.as_str()),
             ("x-mc-req-id", request_id.as_str()),
@@ -64,7 +64,8 @@ pub fn discover_base_url(email: &str, app_id: Option<&str>, options: &Options) -
         }
         let exchange = Exchange {
             method: "POST",
-            url: &url,
+            target: Target::Url(&url),
+            all_headers: false,
             headers: &headers,
             body: body.as_bytes(),
         };

@@ -450,10 +450,13 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
         (spans, next)
     };
     let RawResponse { body, headers, .. } = raw;
+    // SAFETY: `check` parsed this body as a &str (std::str::from_utf8
+    // succeeded), so it is valid UTF-8; validating it again would be a
+    // second pass over every response.
+    let body = unsafe { String::from_utf8_unchecked(body) };
     Ok(Response {
         http_status: status,
-        // UTF-8: checked above.
-        body: String::from_utf8(body).unwrap_or_default(),
+        body,
         retries: 0,
         items,
         next_page,

@@ -130,7 +130,7 @@ impl Api1Signer {
         };
         let request_id = match request_id {
             Some(r) => header_value("request id", r)?.to_owned(),
-            None => uuid::Uuid::new_v4().to_string(),
+            None => new_request_id(),
         };
         let signature = self.signature(&date, &request_id, path);
         let mut authorization = String::with_capacity(4 + self.access_key.len() + signature.len());
@@ -190,14 +190,52 @@ impl fmt::Debug for Api1Signer {
 }
 
 /// The current time as Mimecast wants it: `Tue, 24 Nov 2015 12:50:11 UTC`.
+/// Formatted once a second per thread: signing is a hot path.
 pub fn utc_date_now() -> String {
-    let mut date = httpdate::fmt_http_date(SystemTime::now());
-    // httpdate writes RFC 7231's "GMT"; every current Mimecast sample sends "UTC".
-    if date.ends_with("GMT") {
-        date.truncate(date.len() - 3);
-        date.push_str("UTC");
+    thread_local! {
+        static LAST: std::cell::RefCell<(u64, String)> =
+            const { std::cell::RefCell::new((u64::MAX, String::new())) };
     }
-    date
+    let now = SystemTime::now();
+    let second = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != second {
+            let mut date = httpdate::fmt_http_date(now);
+            // httpdate writes RFC 7231's "GMT"; every current Mimecast sample
+            // sends "UTC".
+            if date.ends_with("GMT") {
+                date.truncate(date.len() - 3);
+                date.push_str("UTC");
+            }
+            *last = (second, date);
+        }
+        last.1.clone()
+    })
+}
+
+/// A fresh request id in the form of a random (version 4) UUID. Mimecast
+/// needs it unique per request, not secret: 128 bits from SipHash under
+/// keys the standard library draws from the OS once per thread (and steps
+/// on every use), which costs no system call per request.
+pub fn new_request_id() -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let word = |salt: u64| {
+        let mut h = RandomState::new().build_hasher();
+        h.write_u64(salt);
+        h.finish()
+    };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&word(0x6d63_7265_7169_6430).to_le_bytes());
+    bytes[8..].copy_from_slice(&word(0x6d63_7265_7169_6431).to_le_bytes());
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// A caller-supplied date must be what Mimecast checks: RFC 1123 in UTC with
@@ -332,6 +370,19 @@ mod tests {
         assert!(d.ends_with(" UTC"), "{d}");
         assert_eq!(d.len(), "Tue, 24 Nov 2015 12:50:11 UTC".len(), "{d}");
         assert_eq!(&d[3..5], ", ");
+    }
+
+    #[test]
+    fn request_ids_are_version_4_uuids_and_never_repeat() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..100_000 {
+            let id = new_request_id();
+            let u = uuid::Uuid::parse_str(&id).unwrap();
+            assert_eq!(u.get_version_num(), 4, "{id}");
+            assert!(seen.insert(id));
+        }
+        let other = std::thread::spawn(new_request_id).join().unwrap();
+        assert!(!seen.contains(&other));
     }
 
     #[test]

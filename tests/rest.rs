@@ -141,7 +141,7 @@ fn file_answers_come_with_their_headers() {
     assert!(r
         .header("content-disposition")
         .unwrap()
-        .contains("filename=\"MTA_0000.zip\""));
+        .contains("filename=\"MTA_00000.zip\""));
     // The pull to its end: JSON with isLastToken.
     let mut token = Some(token);
     let mut files = 1;
@@ -159,7 +159,8 @@ fn file_answers_come_with_their_headers() {
             None => assert_eq!(r.json().unwrap()["meta"]["isLastToken"], true),
         }
     }
-    assert_eq!(files, 3);
+    // The emulator's SIEM set: 60 events, 8 a file.
+    assert_eq!(files, 8);
 
     let mut feed = Call::new("POST", "/api/ttp/threat-intel/get-feed").unwrap();
     feed.json(r#"{"data":[{"fileType":"csv"}]}"#)
@@ -294,9 +295,10 @@ fn api2_pages_follow_the_cursor_until_caught_up() {
             v["id"].as_str().unwrap().to_owned()
         })
         .collect();
-    assert_eq!(ids.len(), 25);
-    assert_eq!(ids[0], "stream-0001");
-    assert_eq!(ids[24], "stream-0025");
+    // The emulator's SIEM set: 60 events.
+    assert_eq!(ids.len(), 60);
+    assert_eq!(ids[0], "evt-00001");
+    assert_eq!(ids[59], "evt-00060");
     let log = emu.requests();
     let sent: Vec<&Value> = log
         .as_array()
@@ -304,7 +306,7 @@ fn api2_pages_follow_the_cursor_until_caught_up() {
         .iter()
         .filter(|r| r["path"] == "/siem/v1/events/cg")
         .collect();
-    assert_eq!(sent.len(), 3);
+    assert_eq!(sent.len(), 6);
     assert!(sent[1]["query"].as_str().unwrap().contains("nextPage="));
 }
 

@@ -86,7 +86,9 @@ fn consumer() {
         // Handled (written and flushed), then acknowledged, then marked.
         out.write_all(lines.as_bytes()).unwrap();
         out.sync_data().unwrap();
-        std::thread::sleep(Duration::from_millis(3));
+        // Some work per batch, so that a pull lasts several times longer
+        // than the longest wait before a kill, however fast the library.
+        std::thread::sleep(Duration::from_millis(10));
         stream.ack().unwrap();
         out.write_all(b"ACK\n").unwrap();
         out.sync_data().unwrap();
@@ -188,9 +190,10 @@ fn kills_at_random_points_lose_nothing() {
                 .spawn()
                 .unwrap();
             // Kill at a random moment, unless it has run long enough (the
-            // last runs finish the pull).
+            // last runs finish the pull). A whole pull takes at least 400 ms
+            // of the consumer's own work, so it takes several kills.
             let patience = if kills < 25 {
-                20 + rng.next(180)
+                10 + rng.next(50)
             } else {
                 60_000
             };

@@ -234,6 +234,10 @@ pub(crate) struct Conn {
     overrun: bool,
     carried_exchange: bool,
     pid: u32,
+    // A request is written here and sent in one piece when its answer is
+    // first read (ureq writes the head and the body separately: two
+    // segments, and over TLS two records, where one does).
+    out: Vec<u8>,
 }
 
 impl fmt::Debug for Conn {
@@ -268,6 +272,7 @@ impl Conn {
             overrun: false,
             carried_exchange: false,
             pid: std::process::id(),
+            out: Vec::new(),
         }
     }
 
@@ -334,22 +339,9 @@ impl Conn {
             }
             // Resume the scan where a line end could still be found.
             scanned = self.head.len().saturating_sub(3);
-            let start = self.head.len();
-            self.head.resize(start + 4096, 0);
-            let read = read_counted(
-                &mut self.link,
-                &mut self.received,
-                self.limit,
-                &mut self.head[start..],
-            );
-            let n = match read {
-                Ok(n) => n,
-                Err(e) => {
-                    self.head.truncate(start);
-                    return Err(e);
-                }
-            };
-            self.head.truncate(start + n);
+            let mut chunk = [0u8; 4096];
+            let n = read_counted(&mut self.link, &mut self.received, self.limit, &mut chunk)?;
+            self.head.extend_from_slice(&chunk[..n]);
             if n == 0 {
                 if self.head.is_empty() {
                     // Closed before answering: ureq reports it (and retries
@@ -379,12 +371,38 @@ fn read_counted(
     Ok(n)
 }
 
+impl Conn {
+    /// Sends what was written so far.
+    fn send_out(&mut self) -> io::Result<()> {
+        if !self.out.is_empty() {
+            let mut sent = 0;
+            while sent < self.out.len() {
+                let n = self.link.write(&self.out[sent..])?;
+                if n == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::WriteZero,
+                        "the connection took no bytes",
+                    ));
+                }
+                sent += n;
+            }
+            self.out.clear();
+        }
+        Ok(())
+    }
+}
+
+/// A request bigger than this goes out as it is written.
+const OUT_BUFFER: usize = 64 * 1024;
+
 impl Read for Conn {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
         if matches!(self.phase, Phase::Sending | Phase::Idle) {
+            self.send_out()?;
+            self.link.flush()?;
             self.phase = Phase::Head;
         }
         if self.phase == Phase::Head {
@@ -430,10 +448,15 @@ impl Write for Conn {
         if self.phase != Phase::Sending {
             self.start_exchange()?;
         }
-        self.link.write(buf)
+        self.out.extend_from_slice(buf);
+        if self.out.len() >= OUT_BUFFER {
+            self.send_out()?;
+        }
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.send_out()?;
         self.link.flush()
     }
 }

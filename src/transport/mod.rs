@@ -36,18 +36,42 @@ pub(crate) struct Transport {
     timeout: Duration,
     connect_timeout: Duration,
     proxy_setting: ProxySetting,
-    // The proxy for the base URL's host, decided once.
+    // The proxy for the base URL's host, decided once, and what every
+    // request to it needs: the URL ureq is given and the Host header.
     base: Url,
     base_proxy: Option<Arc<Proxy>>,
+    base_for_ureq: String,
+    base_host: String,
+}
+
+/// Where a request goes.
+pub(crate) enum Target<'a> {
+    /// `path?query` (already percent-encoded) on the client's base URL:
+    /// the common case, assembled without parsing a URL.
+    Base(&'a str),
+    /// Any URL (presigned file links, discovery).
+    Url(&'a Url),
 }
 
 /// One request to send.
 pub(crate) struct Exchange<'a> {
     pub method: &'a str,
-    pub url: &'a Url,
+    pub target: Target<'a>,
     pub headers: &'a [(&'a str, &'a str)],
     pub body: &'a [u8],
+    /// Keep every response header (for the caller), not only those the
+    /// library reads.
+    pub all_headers: bool,
 }
+
+/// The response headers the library reads itself.
+const NEEDED_HEADERS: [&str; 5] = [
+    "content-type",
+    "x-ratelimit-reset",
+    "retry-after",
+    "location",
+    "mc-siem-token",
+];
 
 impl Transport {
     /// `base_url` is the (validated) host most requests go to.
@@ -79,6 +103,8 @@ impl Transport {
             timeout: options.timeout,
             connect_timeout: options.connect_timeout,
             proxy_setting: options.proxy.clone(),
+            base_for_ureq: ureq_url(&base).as_str().trim_end_matches('/').to_owned(),
+            base_host: authority(&base),
             base,
             base_proxy: base_proxy.map(Arc::new),
         })
@@ -105,23 +131,35 @@ impl Transport {
         exchange: &Exchange<'_>,
         deadline: Instant,
     ) -> Result<RawResponse> {
-        let url = exchange.url;
-        let plaintext = url.scheme() == "http";
+        let (plaintext, proxy, ureq_target, host) = match exchange.target {
+            Target::Base(target) => (
+                self.base.scheme() == "http",
+                self.base_proxy.clone(),
+                format!("{}{target}", self.base_for_ureq),
+                None,
+            ),
+            Target::Url(url) => (
+                url.scheme() == "http",
+                self.proxy_for(url)?,
+                ureq_url(url).to_string(),
+                Some(authority(url)),
+            ),
+        };
         let _scope = scope::enter(scope::Scope {
             deadline,
             connect_timeout: self.connect_timeout,
             connect_deadline: Cell::new(None),
             response_limit: self.max_response_bytes.saturating_add(MAX_HEAD as u64),
             plaintext,
-            proxy: self.proxy_for(url)?,
+            proxy,
             target: RefCell::new(String::new()),
             cancel: crate::cancel::current(),
         });
         crate::cancel::check()?;
         let mut request = self
             .agent
-            .request_url(exchange.method, &ureq_url(url))
-            .set("Host", &authority(url));
+            .request(exchange.method, &ureq_target)
+            .set("Host", host.as_deref().unwrap_or(&self.base_host));
         for (name, value) in exchange.headers {
             request = request.set(name, value);
         }
@@ -137,9 +175,18 @@ impl Transport {
         };
         let status = response.status();
         let mut headers = Vec::new();
-        for name in response.headers_names() {
-            for value in response.all(&name) {
-                headers.push((name.clone(), value.to_owned()));
+        if exchange.all_headers {
+            for name in response.headers_names() {
+                for value in response.all(&name) {
+                    headers.push((name.clone(), value.to_owned()));
+                }
+            }
+        } else {
+            // Only what the library itself reads: cheaper on every call.
+            for name in NEEDED_HEADERS {
+                if let Some(v) = response.header(name) {
+                    headers.push((name.to_owned(), v.to_owned()));
+                }
             }
         }
         let limit = self.max_response_bytes;
