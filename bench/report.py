@@ -103,6 +103,7 @@ out("ROUND TRIPS: Get Account against local nginx (per call; median)")
 row("Rust  Client::get_account (keep-alive)", "rust.rt.lib", "rust.rt.floor", "vs floor")
 row("C     mc_get_account + free (keep-alive)", "c.rt.lib", "rust.rt.floor", "vs floor")
 row("Rust  floor: raw TCP keep-alive, same request bytes", "rust.rt.floor")
+row("C     baseline: libcurl easy handle + OpenSSL HMAC + cJSON", "c.curl.rt", "rust.rt.floor", "vs floor")
 row("Py    client.get_account", "py.rt.lib", "rust.rt.floor", "vs floor")
 row("Py    reference: sample, requests.post (new conn/call)", "py.ref.rt_requests", "c.rt.lib", "vs C lib")
 row("Py    requests.Session (keep-alive)", "py.ref.rt_requests_session", "c.rt.lib", "vs C lib")
@@ -143,6 +144,9 @@ target("PowerShell module / PowerShell sample <= 1", ratio(val("ps.sign.module")
        why("ps.sign.module"))
 target("Rust library round trip / floor <= 1.5", ratio(val("rust.rt.lib"), val("rust.rt.floor")), 1.5, "<=", "missing")
 target("C library round trip / floor <= 1.5", ratio(val("c.rt.lib"), val("rust.rt.floor")), 1.5, "<=", "missing")
+target("C library round trip / libcurl + OpenSSL + cJSON client <= 0.8", ratio(val("c.rt.lib"), val("c.curl.rt")), 0.8,
+       "<=", why("c.curl.rt"))
+target("C library round trip / floor <= 2", ratio(val("c.rt.lib"), val("rust.rt.floor")), 2, "<=", "missing")
 target("Python sample (requests, new conn) / C library >= 10", ratio(val("py.ref.rt_requests"), val("c.rt.lib")), 10, ">=",
        why("py.ref.rt_requests"))
 target("Python sample (requests, new conn) / Python binding >= 10", ratio(val("py.ref.rt_requests"), val("py.rt.lib")), 10, ">=",

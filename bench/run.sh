@@ -47,6 +47,8 @@ unavailable() { # id reason
 # --- Debian packages the benchmarks need (installed when missing and possible) ---
 need=()
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
+dpkg -s libcjson-dev >/dev/null 2>&1 || need+=(libcjson-dev)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 "$PY" -c 'import requests' >/dev/null 2>&1 || need+=(python3-requests)
 if [ ${#need[@]} -gt 0 ]; then
@@ -72,6 +74,12 @@ HAVE_C=1
 if ! gcc -O2 -Wall -Wextra -I"$ROOT/include" "$BENCH/c/bench.c" -o "$B/bench_c" \
         -L"$ROOT/target/release" -lmimecast -Wl,-rpath,"$ROOT/target/release" -lcrypto >>"$LOG" 2>&1; then
     HAVE_C=0; say "C benchmark did not build (see $LOG)"
+fi
+
+say "building the libcurl + OpenSSL + cJSON baseline client"
+HAVE_CURL=1
+if ! gcc -O2 -Wall -Wextra "$BENCH/c/curl_client.c" -o "$B/curl_client" -lcurl -lcjson -lcrypto >>"$LOG" 2>&1; then
+    HAVE_CURL=0; say "the libcurl baseline did not build (see $LOG)"
 fi
 
 say "building the C# benchmark"
@@ -169,6 +177,8 @@ else unavailable ps.sign.module "pwsh is not installed"; unavailable ps.ref.sign
 # --- Round trips ---
 run "round trips: Rust" "$RUSTB" rt "$URL" "$RT_N" "$REPS"
 if [ "$HAVE_C" = 1 ]; then run "round trips: C" "$B/bench_c" rt "$URL" "$RT_N" "$REPS"; fi
+if [ "$HAVE_CURL" = 1 ]; then run "round trips: C libcurl baseline" "$B/curl_client" rt "$URL" "$RT_N" "$REPS"
+else unavailable c.curl.rt "the libcurl baseline did not build (libcurl4-openssl-dev, libcjson-dev)"; fi
 run "round trips: Python" "$PY" "$BENCH/python/bench.py" rt "$URL" "$PY_RT_N" "$REPS" "$PY_REF_N"
 if [ "$HAVE_CS" != 0 ]; then run "round trips: C#" dotnet "$B/csharp/Bench.dll" rt "$URL" "$CS_RT_N" "$REPS"
 else unavailable cs.rt.lib "$CS_REASON"; fi
