@@ -2,12 +2,15 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
-.PHONY: help setup build demo test lint debian-crates check-header test-rust test-emulator test-c test-c-valgrind test-c-asan \
+.PHONY: help setup build windows arm64 demo test lint debian-crates check-header test-rust test-emulator test-c \
+        test-c-valgrind test-c-asan test-windows test-arm64 \
         test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
 
 help:
 	@echo "make setup    install build/test dependencies (Debian, offline crates)"
 	@echo "make build    build target/release/libmimecast.{so,a} and include/mimecast.h"
+	@echo "make windows  build target/x86_64-pc-windows-gnu/release/mimecast.dll (+ import library)"
+	@echo "make arm64    build target/aarch64-unknown-linux-gnu/release/libmimecast.so"
 	@echo "make demo     start the emulator and fetch the account through the library"
 	@echo "make test     run every test suite (what CI runs)"
 	@echo "make bench    run the benchmarks (not part of the tests)"
@@ -17,6 +20,13 @@ setup:
 
 build:
 	cargo build --release
+
+# Other platforms, cross-built with Debian's Rust 1.63 and cargo-c.
+windows:
+	bash scripts/build-target.sh windows
+
+arm64:
+	bash scripts/build-target.sh arm64
 
 demo:
 	bash scripts/demo.sh
@@ -56,6 +66,14 @@ test-c-valgrind: build
 
 test-c-asan: build
 	bash tests/c/run.sh --asan
+
+# The C suite and the README's program, cross-built and run: mingw-w64 + Wine,
+# aarch64 gcc + qemu-user (each builds its library first, incrementally).
+test-windows:
+	bash tests/c/run.sh --windows
+
+test-arm64:
+	bash tests/c/run.sh --arm64
 
 test-python: build
 	python3 -m unittest discover -s bindings/python/tests -t bindings/python -v
