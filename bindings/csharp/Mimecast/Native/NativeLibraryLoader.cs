@@ -30,48 +30,82 @@ namespace Mimecast.Native
         internal static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         internal static bool IsMacOS => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
 
+        /// <summary>This process' OS as runtime identifiers name it: win, osx or linux.</summary>
+        internal static string CurrentOs => IsWindows ? "win" : IsMacOS ? "osx" : "linux";
+
+        /// <summary>This process' architecture as runtime identifiers name it: x64, arm64, ...</summary>
+        internal static string CurrentArchitecture
+        {
+            get
+            {
+                switch (RuntimeInformation.ProcessArchitecture)
+                {
+                    case Architecture.X64: return "x64";
+                    case Architecture.X86: return "x86";
+                    case Architecture.Arm64: return "arm64";
+                    case Architecture.Arm: return "arm";
+                    default: return RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+                }
+            }
+        }
+
         /// <summary>File name of the native library on this OS.</summary>
-        internal static string FileName => IsWindows ? "mimecast.dll" : IsMacOS ? "libmimecast.dylib" : "libmimecast.so";
+        internal static string FileName => FileNameFor(CurrentOs);
+
+        /// <summary>
+        /// File name of the native library on an OS (win, osx, linux). On Windows it is libmimecast.dll, not
+        /// mimecast.dll: file names are case-insensitive there, and mimecast.dll would be this assembly
+        /// (Mimecast.dll) itself, both next to it and in a RID-specific publish, which copies native assets
+        /// beside the managed ones (NETSDK1152).
+        /// </summary>
+        internal static string FileNameFor(string os) =>
+            os == "win" ? "libmimecast.dll" : os == "osx" ? "libmimecast.dylib" : "libmimecast.so";
 
         /// <summary>Portable runtime identifiers to probe under runtimes/, most specific first.</summary>
-        internal static IEnumerable<string> RuntimeIdentifiers()
+        internal static IEnumerable<string> RuntimeIdentifiers() =>
+            RuntimeIdentifiers(CurrentOs, CurrentArchitecture, CurrentRuntimeIdentifier(), File.Exists("/etc/alpine-release"));
+
+        private static string? CurrentRuntimeIdentifier()
         {
-            string arch;
-            switch (RuntimeInformation.ProcessArchitecture)
-            {
-                case Architecture.X64: arch = "x64"; break;
-                case Architecture.X86: arch = "x86"; break;
-                case Architecture.Arm64: arch = "arm64"; break;
-                case Architecture.Arm: arch = "arm"; break;
-                default: arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(); break;
-            }
-            string os = IsWindows ? "win" : IsMacOS ? "osx" : "linux";
-            var rids = new List<string>();
 #if NET5_0_OR_GREATER
-            rids.Add(RuntimeInformation.RuntimeIdentifier);
+            return RuntimeInformation.RuntimeIdentifier;
+#else
+            return null;
 #endif
-            if (os == "linux" && File.Exists("/etc/alpine-release")) rids.Add("linux-musl-" + arch);
+        }
+
+        /// <summary>The runtime identifiers to probe for an OS and architecture, most specific first.</summary>
+        internal static IEnumerable<string> RuntimeIdentifiers(string os, string arch, string? runtimeIdentifier, bool musl)
+        {
+            var rids = new List<string>();
+            if (!string.IsNullOrEmpty(runtimeIdentifier)) rids.Add(runtimeIdentifier!);
+            if (os == "linux" && musl) rids.Add("linux-musl-" + arch);
             rids.Add(os + "-" + arch);
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var rid in rids)
                 if (seen.Add(rid)) yield return rid;
         }
 
-        /// <summary>The candidate file paths, in probing order.</summary>
-        internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory)
+        /// <summary>The candidate file paths, in probing order, for this process.</summary>
+        internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory) =>
+            CandidatePaths(environmentValue, assemblyDirectory, FileName, RuntimeIdentifiers());
+
+        /// <summary>The candidate file paths, in probing order, for a native file name and runtime identifiers.</summary>
+        internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory, string fileName, IEnumerable<string> runtimeIdentifiers)
         {
+            var rids = new List<string>(runtimeIdentifiers);
             var list = new List<string>();
             if (!string.IsNullOrEmpty(environmentValue))
                 list.Add(environmentValue!);
             if (!string.IsNullOrEmpty(assemblyDirectory))
             {
-                list.Add(Path.Combine(assemblyDirectory!, FileName));
-                foreach (var rid in RuntimeIdentifiers())
-                    list.Add(Path.Combine(assemblyDirectory!, "runtimes", rid, "native", FileName));
+                list.Add(Path.Combine(assemblyDirectory!, fileName));
+                foreach (var rid in rids)
+                    list.Add(Path.Combine(assemblyDirectory!, "runtimes", rid, "native", fileName));
                 // NuGet package layout: <pkg>/lib/<tfm>/Mimecast.dll and <pkg>/runtimes/<rid>/native/...
                 var packageRoot = Path.GetFullPath(Path.Combine(assemblyDirectory!, "..", ".."));
-                foreach (var rid in RuntimeIdentifiers())
-                    list.Add(Path.Combine(packageRoot, "runtimes", rid, "native", FileName));
+                foreach (var rid in rids)
+                    list.Add(Path.Combine(packageRoot, "runtimes", rid, "native", fileName));
             }
             return list;
         }
@@ -179,8 +213,10 @@ namespace Mimecast.Native
         private static IntPtr TryLoadDefault(List<string> tried)
         {
 #if NET5_0_OR_GREATER
-            if (NativeLibrary.TryLoad(NativeMethods.Library, typeof(NativeLibraryLoader).Assembly, null, out var h)) return h;
-            tried.Add("'" + NativeMethods.Library + "' via the runtime's default search (deps.json, system library path)");
+            // By the file's own base name (libmimecast): on Windows, "mimecast" would find this assembly.
+            var name = Path.GetFileNameWithoutExtension(FileName);
+            if (NativeLibrary.TryLoad(name, typeof(NativeLibraryLoader).Assembly, null, out var h)) return h;
+            tried.Add("'" + name + "' via the runtime's default search (deps.json, system library path)");
             return IntPtr.Zero;
 #else
             var h = TryLoadFile(FileName, new List<string>());
