@@ -87,7 +87,9 @@ test-csharp: build
 	dotnet test bindings/csharp/Mimecast.Tests
 	dotnet test bindings/csharp/Mimecast.Tests -p:MimecastLibraryTfm=netstandard2.0
 
-test-csharp-package: build
+# The package carries linux-x64, linux-arm64 and win-x64 libraries; its smoke app runs on each
+# (natively, under qemu-aarch64, under Wine).
+test-csharp-package: build windows arm64
 	bash bindings/csharp/test-package.sh
 
 test-powershell: build
