@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
 .PHONY: help setup build windows arm64 demo test lint debian-crates check-header test-rust test-emulator test-c \
-        test-c-valgrind test-c-asan test-windows test-arm64 \
+        test-c-valgrind test-c-asan test-windows test-arm64 install test-install \
         test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
 
 help:
@@ -11,6 +11,7 @@ help:
 	@echo "make build    build target/release/libmimecast.{so,a} and include/mimecast.h"
 	@echo "make windows  build target/x86_64-pc-windows-gnu/release/mimecast.dll (+ import library)"
 	@echo "make arm64    build target/aarch64-unknown-linux-gnu/release/libmimecast.so"
+	@echo "make install  install the C library (PREFIX=/usr/local DESTDIR= LIBDIR=)"
 	@echo "make demo     start the emulator and fetch the account through the library"
 	@echo "make test     run every test suite (what CI runs)"
 	@echo "make bench    run the benchmarks (not part of the tests)"
@@ -71,6 +72,19 @@ test-c-asan: build
 # aarch64 gcc + qemu-user (each builds its library first, incrementally).
 test-windows:
 	bash tests/c/run.sh --windows
+
+# C install with cargo-c: include/mimecast.h, libmimecast.so.X.Y.Z (SONAME libmimecast.so.X) and
+# its symlinks, libmimecast.a, lib/pkgconfig/mimecast.pc. LIBDIR defaults to $(PREFIX)/lib.
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?=
+install:
+	bash scripts/build-target.sh --install --prefix "$(PREFIX)" --destdir "$(DESTDIR)" --libdir "$(LIBDIR)" host
+
+# make install into a DESTDIR, then the README's program built with pkg-config (dynamic and
+# static) and from a CMake project, run against the emulator.
+test-install:
+	bash tests/c/install-test.sh
 
 test-arm64:
 	bash tests/c/run.sh --arm64

@@ -6,6 +6,9 @@
 #   bash scripts/build-target.sh windows     # x86_64-pc-windows-gnu
 #   bash scripts/build-target.sh arm64       # aarch64-unknown-linux-gnu
 #   bash scripts/build-target.sh x64         # x86_64-unknown-linux-gnu
+#   bash scripts/build-target.sh host        # this machine's target
+#   bash scripts/build-target.sh --install [--prefix P] [--destdir D] [--libdir L] host
+#                                            # build, then install as cargo-c does (make install)
 #
 # (full Rust target triples work too). Each build goes to target/cross/ (its
 # own directory, so it never forces a rebuild of `cargo build`'s target/release)
@@ -43,6 +46,7 @@ crossdir="$root/target/cross"
 
 triple_of() {
     case "$1" in
+        host) "$rustc_bin" -vV | sed -n 's/^host: //p' ;;
         windows|win-x64|x86_64-pc-windows-gnu) echo x86_64-pc-windows-gnu ;;
         arm64|linux-arm64|aarch64-unknown-linux-gnu) echo aarch64-unknown-linux-gnu ;;
         x64|linux-x64|x86_64-unknown-linux-gnu) echo x86_64-unknown-linux-gnu ;;
@@ -170,7 +174,17 @@ build_one() {
     mkdir -p "$workdir"
     (cd "$workdir" && env "${env_vars[@]}" cargo-cbuild cbuild --release --quiet \
         --manifest-path "$root/Cargo.toml" --target "$triple" --target-dir "$crossdir" \
-        --prefix /usr/local "${extra[@]}")
+        --prefix "$prefix" "${extra[@]}")
+    if [[ $install -eq 1 ]]; then
+        echo "== build-target: installing into ${destdir:-/}$prefix"
+        local -a dirs=(--prefix "$prefix")
+        [[ -n "$destdir" ]] && dirs+=(--destdir "$destdir")
+        [[ -n "$libdir" ]] && dirs+=(--libdir "$libdir")
+        (cd "$workdir" && env "${env_vars[@]}" cargo-cinstall cinstall --release --quiet \
+            --manifest-path "$root/Cargo.toml" --target "$triple" --target-dir "$crossdir" \
+            "${dirs[@]}" "${extra[@]}")
+        return
+    fi
 
     local built="$crossdir/$triple/release"
     mkdir -p "$out"
@@ -182,7 +196,19 @@ build_one() {
     echo "   $out: $(cd "$out" && ls -1 mimecast.dll libmimecast.so 2>/dev/null | tr '\n' ' ')"
 }
 
-[[ $# -gt 0 ]] || { sed -n '2,12p' "$0"; exit 2; }
-for t in "$@"; do
+install=0 prefix=/usr/local destdir="" libdir="" targets=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --install) install=1 ;;
+        --prefix) prefix="$2"; shift ;;
+        --destdir) destdir="$2"; shift ;;
+        --libdir) libdir="$2"; shift ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) targets+=("$1") ;;
+    esac
+    shift
+done
+[[ ${#targets[@]} -gt 0 ]] || { sed -n '2,16p' "$0"; exit 2; }
+for t in "${targets[@]}"; do
     build_one "$(triple_of "$t")"
 done
