@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
 .PHONY: help setup build windows arm64 demo test lint debian-crates check-header test-rust test-emulator test-c \
-        test-c-valgrind test-c-asan test-windows test-arm64 install test-install \
+        test-c-valgrind test-c-asan test-windows test-arm64 install test-install dist test-dist \
         test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
 
 help:
@@ -12,6 +12,7 @@ help:
 	@echo "make windows  build target/x86_64-pc-windows-gnu/release/mimecast.dll (+ import library)"
 	@echo "make arm64    build target/aarch64-unknown-linux-gnu/release/libmimecast.so"
 	@echo "make install  install the C library (PREFIX=/usr/local DESTDIR= LIBDIR=)"
+	@echo "make dist     every package for Linux x64/arm64 and Windows x64 into dist/"
 	@echo "make demo     start the emulator and fetch the account through the library"
 	@echo "make test     run every test suite (what CI runs)"
 	@echo "make bench    run the benchmarks (not part of the tests)"
@@ -85,6 +86,14 @@ install:
 # static) and from a CMake project, run against the emulator.
 test-install:
 	bash tests/c/install-test.sh
+
+# Every artefact for Linux x64, Linux arm64 and Windows x64 into dist/ (scripts/dist.sh), and the
+# test that installs each from dist/ as its README says (tests/dist/run.sh).
+dist:
+	bash scripts/dist.sh
+
+test-dist: dist
+	bash tests/dist/run.sh
 
 test-arm64:
 	bash tests/c/run.sh --arm64
