@@ -2,8 +2,8 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
-.PHONY: help setup build windows arm64 demo test lint debian-crates check-header test-rust test-emulator test-c \
-        test-c-valgrind test-c-asan test-windows test-arm64 install test-install dist test-dist \
+.PHONY: help setup build windows arm64 demo test lint debian-crates check-header bindings check-bindings test-rust \
+        test-emulator test-c test-c-valgrind test-c-asan test-windows test-arm64 install test-install dist test-dist \
         test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
 
 help:
@@ -16,6 +16,7 @@ help:
 	@echo "make demo     start the emulator and fetch the account through the library"
 	@echo "make test     run every test suite (what CI runs)"
 	@echo "make bench    run the benchmarks (not part of the tests)"
+	@echo "make bindings regenerate the bindings' declarations from include/mimecast.h"
 
 setup:
 	bash scripts/setup.sh
@@ -38,17 +39,31 @@ test:
 	bash scripts/test-all.sh
 
 # Python style: PEP 8 with 99-column lines (black's output; Debian's
-# pycodestyle runs under /usr/bin/python3, where apt installs it).
-PY_SOURCES := bindings/python examples/python tests/*.py tests/vectors/generate.py
+# pycodestyle and mypy run under /usr/bin/python3, where apt installs them).
+PY_SOURCES := bindings/python examples/python tests/*.py tests/vectors/generate.py tools
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	/usr/bin/python3 -m pycodestyle --max-line-length=99 --ignore=E203,W503 $(PY_SOURCES)
+	/usr/bin/python3 -m mypy --strict bindings/python/mimecast
 
 # The committed header must be what build.rs generates from the sources.
 check-header: build
 	git diff --exit-code -- include/mimecast.h || { echo "include/mimecast.h is stale: commit the regenerated header"; exit 1; }
 	bash tests/c/header_check.sh
+
+# The bindings' declarations (Python ctypes, C# P/Invoke, enums, struct
+# layouts, status -> exception maps) are generated from include/mimecast.h and
+# bindings/errors.json by tools/generate_bindings.py (standard library only).
+bindings:
+	python3 tools/generate_bindings.py
+
+# The committed generated files must be what the generator writes from the
+# committed header (check-header keeps the header itself fresh); plus the
+# generator's own tests.
+check-bindings:
+	python3 tools/generate_bindings.py --check
+	python3 -m unittest discover -s tools -p 'test_*.py'
 
 test-rust:
 	cargo test

@@ -63,6 +63,13 @@
 
 
 /*
+ Deepest nesting of arrays and objects accepted, in requests and
+ responses alike, in every language (the bindings read what the core
+ accepted, so they accept exactly this).
+ */
+#define MAX_DEPTH 128
+
+/*
  Severity of a log message; lower is more severe.
  */
 typedef enum {
@@ -186,6 +193,13 @@ typedef struct mc_client mc_client;
  freed right after mc_client_new(). Not thread-safe while being changed.
  */
 typedef struct mc_options mc_options;
+
+/*
+ A pull over every page of a paged endpoint, made by mc_pager_new().
+ Not thread-safe: use one pager from one thread at a time (different
+ pagers, and other calls on the same client, may run on other threads).
+ */
+typedef struct mc_pager mc_pager;
 
 /*
  Receives log lines: `message` is NUL-terminated UTF-8, borrowed for the
@@ -648,6 +662,40 @@ mc_status mc_request(const mc_client *client,
                      const char *path,
                      const char *json_body,
                      char **response_json);
+
+/*
+ Starts a pull over every page of a paged endpoint: like
+ mc_request_page(), with the page token carried from page to page.
+
+ `json_body` (NULL for {"data":[]}) and `page_size` (0 leaves the server's
+ default) are as for mc_request_page(). No request is made here. The pager
+ keeps the client alive: it may be freed before the pager. Free the pager
+ with mc_pager_free().
+ */
+MC_MUST_USE
+mc_status mc_pager_new(const mc_client *client,
+                       const char *path,
+                       const char *json_body,
+                       uint32_t page_size,
+                       mc_pager **out);
+
+/*
+ Fetches the next page of the pull.
+
+ On success `*page_json` receives the page's whole envelope (free with
+ mc_free()), or NULL when the pull is over: after the last page (no
+ `next` token), or after a page with no data. A page token the server
+ already sent in this pull gives MC_STATUS_MALFORMED_RESPONSE and ends the
+ pull (the pages form a cycle that would never end). After any other
+ failure the pager has not moved: calling again retries the same page.
+ Failures are those of mc_request_page().
+ */
+MC_MUST_USE mc_status mc_pager_next(mc_pager *pager, char **page_json);
+
+/*
+ Frees a pager. NULL is ignored.
+ */
+void mc_pager_free(mc_pager *pager);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -27,7 +27,7 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 
 need_apt=()
-for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle "${platform_pkgs[@]}"; do
+for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle python3-mypy "${platform_pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ] || [ $new_arch -eq 1 ]; then

@@ -1,7 +1,15 @@
 //! The Get Account response, typed.
+//!
+//! One set of rules for every language (the bindings read these fields, they
+//! do not parse the JSON again): a field that is absent or `null` is absent;
+//! a field of the wrong type, a count that is negative, fractional, beyond
+//! 2^53 as a float or beyond i64 as an integer, and a field given twice are
+//! errors (MC_STATUS_MALFORMED_RESPONSE naming the field), because a wrong
+//! value must never pass for a valid one. `30.0` is the count 30.
 
 use std::fmt;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::envelope::Response;
@@ -12,7 +20,7 @@ pub const GET_ACCOUNT_PATH: &str = "/api/account/get-account";
 
 /// A Mimecast account, as returned by `/api/account/get-account`.
 /// Fields the server leaves out are `None`.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Account {
     pub account_code: Option<String>,
     pub account_name: Option<String>,
@@ -36,79 +44,182 @@ pub struct Account {
     /// The account type (`type` in JSON).
     pub account_type: Option<String>,
     pub user_count: Option<i64>,
-    /// `data[0]` exactly as received.
-    pub json: Value,
+    /// `data[0]`, the account object, exactly as the server sent it.
+    pub json: String,
     /// The whole response body.
     pub raw_json: String,
     /// How many times the call was retried before it succeeded.
     pub retries: u32,
 }
 
+/// The fields as sent; each is checked and converted below. A field given
+/// twice fails this parse (serde refuses duplicate fields).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Fields {
+    account_code: Option<Value>,
+    account_name: Option<Value>,
+    admin_email: Option<Value>,
+    archive: Option<Value>,
+    automated_segment_purge: Option<Value>,
+    database_code: Option<Value>,
+    domain: Option<Value>,
+    gateway: Option<Value>,
+    mail_platform: Option<Value>,
+    max_retention: Option<Value>,
+    max_retention_confirmed: Option<Value>,
+    mimecast_id: Option<Value>,
+    packages: Option<Value>,
+    passphrase: Option<Value>,
+    policy_inheritance: Option<Value>,
+    region: Option<Value>,
+    support_code: Option<Value>,
+    #[serde(rename = "type")]
+    account_type: Option<Value>,
+    user_count: Option<Value>,
+}
+
+fn malformed(text: String) -> Error {
+    Error::new(Status::MalformedResponse, text)
+}
+
+fn text(name: &str, v: Option<Value>) -> Result<Option<String>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(malformed(format!(
+            "Get Account's {name} is {}, not a string",
+            kind(&other)
+        ))),
+    }
+}
+
+fn flag(name: &str, v: Option<Value>) -> Result<Option<bool>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(b)),
+        Some(other) => Err(malformed(format!(
+            "Get Account's {name} is {}, not true or false",
+            kind(&other)
+        ))),
+    }
+}
+
+/// Largest whole number a float represents exactly.
+const MAX_EXACT_FLOAT: f64 = 9_007_199_254_740_992.0;
+
+fn count(name: &str, v: Option<Value>) -> Result<Option<i64>> {
+    let n = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n,
+        Some(other) => {
+            return Err(malformed(format!(
+                "Get Account's {name} is {}, not a number",
+                kind(&other)
+            )))
+        }
+    };
+    let value = if let Some(i) = n.as_i64() {
+        Some(i)
+    } else if n.as_u64().is_some() {
+        None
+    } else {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_EXACT_FLOAT)
+            .map(|f| f as i64)
+    };
+    match value {
+        Some(v) if v >= 0 => Ok(Some(v)),
+        Some(_) => Err(malformed(format!("Get Account's {name} is negative ({n})"))),
+        None => Err(malformed(format!(
+            "Get Account's {name} ({n}) is not a whole number this library can represent exactly"
+        ))),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn strings(name: &str, v: Option<Value>) -> Result<Vec<String>> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Value::String(s) => Ok(s),
+                other => Err(malformed(format!(
+                    "Get Account's {name}[{i}] is {}, not a string",
+                    kind(&other)
+                ))),
+            })
+            .collect(),
+        Some(other) => Err(malformed(format!(
+            "Get Account's {name} is {}, not an array",
+            kind(&other)
+        ))),
+    }
+}
+
 impl Account {
     pub(crate) fn from_response(response: Response) -> Result<Account> {
-        let Response {
-            http_status,
-            body,
-            json,
-            retries,
-        } = response;
-        // Move data[0] out rather than clone it: it is most of the response.
-        let first = match json {
-            Value::Object(mut envelope) => match envelope.remove("data") {
-                Some(Value::Array(mut data)) if !data.is_empty() => Some(data.swap_remove(0)),
-                _ => None,
-            },
-            _ => None,
-        };
-        let json = match first {
-            Some(v @ Value::Object(_)) => v,
+        let http_status = response.http_status;
+        let retries = response.retries;
+        let json = match response.data_items().next() {
+            Some(item) if item.starts_with('{') => item.to_owned(),
             _ => {
-                return Err(Error::new(
-                    Status::MalformedResponse,
-                    "Get Account answered without an account object in 'data'",
+                return Err(malformed(
+                    "Get Account answered without an account object in 'data'".to_owned(),
                 )
                 .with_http_status(http_status))
             }
         };
-        let s = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_owned);
-        let b = |k: &str| json.get(k).and_then(Value::as_bool);
-        let i = |k: &str| {
-            json.get(k)
-                .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
-        };
-        let packages = json
-            .get("packages")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        Account::from_parts(json, response.body, retries)
+            .map_err(|e| e.with_http_status(http_status))
+    }
+
+    fn from_parts(json: String, raw_json: String, retries: u32) -> Result<Account> {
+        let f: Fields = serde_json::from_str(&json).map_err(|e| {
+            let why = e.to_string();
+            match why.strip_prefix("duplicate field `") {
+                Some(rest) => malformed(format!(
+                    "Get Account's {} is given twice in the account object",
+                    rest.split('`').next().unwrap_or("field")
+                )),
+                None => malformed("Get Account's account object cannot be read".to_owned()),
+            }
+        })?;
         Ok(Account {
-            account_code: s("accountCode"),
-            account_name: s("accountName"),
-            admin_email: s("adminEmail"),
-            archive: b("archive"),
-            automated_segment_purge: b("automatedSegmentPurge"),
-            database_code: s("databaseCode"),
-            domain: s("domain"),
-            gateway: b("gateway"),
-            mail_platform: s("mailPlatform"),
-            max_retention: i("maxRetention"),
-            max_retention_confirmed: b("maxRetentionConfirmed"),
-            mimecast_id: s("mimecastId"),
-            packages,
-            passphrase: s("passphrase"),
-            policy_inheritance: b("policyInheritance"),
-            region: s("region"),
-            support_code: s("supportCode"),
-            account_type: s("type"),
-            user_count: i("userCount"),
-            raw_json: body,
-            retries,
+            account_code: text("accountCode", f.account_code)?,
+            account_name: text("accountName", f.account_name)?,
+            admin_email: text("adminEmail", f.admin_email)?,
+            archive: flag("archive", f.archive)?,
+            automated_segment_purge: flag("automatedSegmentPurge", f.automated_segment_purge)?,
+            database_code: text("databaseCode", f.database_code)?,
+            domain: text("domain", f.domain)?,
+            gateway: flag("gateway", f.gateway)?,
+            mail_platform: text("mailPlatform", f.mail_platform)?,
+            max_retention: count("maxRetention", f.max_retention)?,
+            max_retention_confirmed: flag("maxRetentionConfirmed", f.max_retention_confirmed)?,
+            mimecast_id: text("mimecastId", f.mimecast_id)?,
+            packages: strings("packages", f.packages)?,
+            passphrase: text("passphrase", f.passphrase)?,
+            policy_inheritance: flag("policyInheritance", f.policy_inheritance)?,
+            region: text("region", f.region)?,
+            support_code: text("supportCode", f.support_code)?,
+            account_type: text("type", f.account_type)?,
+            user_count: count("userCount", f.user_count)?,
             json,
+            raw_json,
+            retries,
         })
     }
 }
@@ -140,6 +251,12 @@ mod tests {
         Account::from_response(interpret(RawResponse::test(200, body))?)
     }
 
+    fn with(fields: &str) -> Result<Account> {
+        account(&format!(
+            r#"{{"meta":{{"status":200}},"fail":[],"data":[{{{fields}}}]}}"#
+        ))
+    }
+
     #[test]
     fn all_fields_are_read() {
         let a = account(r#"{"meta":{"status":200},"fail":[],"data":[{"accountCode":"C1","accountName":"Exämple","adminEmail":"a@b","archive":true,"automatedSegmentPurge":false,"databaseCode":"db","domain":"d","gateway":true,"mailPlatform":"m","maxRetention":30,"maxRetentionConfirmed":true,"mimecastId":"id","packages":["p1","p2"],"passphrase":"pw","policyInheritance":false,"region":"eu","supportCode":"s","type":"full","userCount":20}]}"#).unwrap();
@@ -149,6 +266,7 @@ mod tests {
         assert_eq!(a.packages, vec!["p1", "p2"]);
         assert_eq!(a.account_type.as_deref(), Some("full"));
         assert_eq!(a.archive, Some(true));
+        assert!(a.json.starts_with(r#"{"accountCode":"C1""#));
         assert!(!format!("{a:?}").contains("pw"));
     }
 
@@ -156,5 +274,57 @@ mod tests {
     fn empty_data_is_malformed() {
         let e = account(r#"{"meta":{"status":200},"fail":[],"data":[]}"#).unwrap_err();
         assert_eq!(e.status(), Status::MalformedResponse);
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_or_errors() {
+        assert_eq!(with(r#""userCount":30"#).unwrap().user_count, Some(30));
+        assert_eq!(with(r#""userCount":30.0"#).unwrap().user_count, Some(30));
+        assert_eq!(with(r#""userCount":3e1"#).unwrap().user_count, Some(30));
+        assert_eq!(with(r#""userCount":null"#).unwrap().user_count, None);
+        assert_eq!(with("").unwrap().user_count, None);
+        assert_eq!(
+            with(r#""userCount":9223372036854775807"#)
+                .unwrap()
+                .user_count,
+            Some(i64::MAX)
+        );
+        for bad in [
+            r#""userCount":9223372036854775808"#,
+            r#""userCount":1.9"#,
+            r#""userCount":-5"#,
+            r#""userCount":"12""#,
+            r#""userCount":1e300"#,
+            r#""userCount":true"#,
+            r#""maxRetention":[30]"#,
+        ] {
+            let e = with(bad).unwrap_err();
+            assert_eq!(e.status(), Status::MalformedResponse, "{bad}");
+            let name = bad.split('"').nth(1).unwrap();
+            assert!(e.message().contains(name), "{bad}: {}", e.message());
+        }
+    }
+
+    #[test]
+    fn wrong_types_and_duplicates_are_errors() {
+        for bad in [
+            r#""accountName":5"#,
+            r#""archive":"yes""#,
+            r#""packages":"p1""#,
+            r#""packages":["p1",2]"#,
+            r#""accountName":"a","accountName":"b""#,
+        ] {
+            let e = with(bad).unwrap_err();
+            assert_eq!(e.status(), Status::MalformedResponse, "{bad}");
+            assert!(
+                e.message().contains("accountName")
+                    || e.message().contains("archive")
+                    || e.message().contains("packages"),
+                "{}",
+                e.message()
+            );
+        }
+        // Unknown members, duplicated or not, are not read and not refused.
+        assert!(with(r#""x":1,"x":2,"accountName":"a""#).is_ok());
     }
 }

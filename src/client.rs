@@ -5,19 +5,19 @@ use std::fmt;
 use std::path::Path;
 use std::time::Instant;
 
-use serde_json::{Map, Value};
-
 use crate::account::{Account, GET_ACCOUNT_PATH};
 use crate::credentials::{self, Found, Gathered};
 use crate::envelope::{self, RawResponse, Response};
 use crate::error::{Error, Result, Status};
+use crate::json;
 use crate::log::Log;
 use crate::oauth::OAuth;
 use crate::options::{self, LogLevel, Options};
+use crate::pager::{PageCursor, Pages};
 use crate::region;
 use crate::retry;
 use crate::sign::{self, Api1Signer, SignedHeaders};
-use crate::transport::Transport;
+use crate::transport::{Exchange, Transport};
 
 /// API 1.0 keys, as in Mimecast's console and Postman environment.
 #[derive(Clone, Copy)]
@@ -171,20 +171,25 @@ impl Client {
     }
 
     /// POSTs `body` (a JSON object as text; `{"data":[]}` when `None`) to
-    /// `path` and returns the checked response envelope. Retries per the
-    /// options' retry policy; a failure after the request may have reached
-    /// the server is retried only with [`RetryPolicy::retry_after_send`],
-    /// since the endpoint may change something.
+    /// `path` and returns the checked response envelope. The body is sent
+    /// exactly as given, after checking that it is one JSON object. Retries
+    /// per the options' retry policy; a failure after the request may have
+    /// reached the server is retried only with
+    /// [`RetryPolicy::retry_after_send`], since the endpoint may change
+    /// something.
     ///
     /// [`RetryPolicy::retry_after_send`]: crate::RetryPolicy::retry_after_send
     pub fn request(&self, path: &str, body: Option<&str>) -> Result<Response> {
-        let body = parse_body(body)?;
-        self.send(path, &body, self.options.retry.retry_after_send)
+        let body = body.unwrap_or(EMPTY_BODY);
+        json::check_object_body(body)?;
+        self.send(path, body.as_bytes(), self.options.retry.retry_after_send)
     }
 
     /// One page of a paged endpoint: sets `meta.pagination.pageSize` (when
-    /// `page_size` > 0) and `pageToken` in the body. The response's
-    /// [`Response::next_page_token`] is `None` on the last page.
+    /// `page_size` > 0) and `pageToken` in the body, changing nothing else
+    /// in it. The response's [`Response::next_page_token`] is `None` on the
+    /// last page. To walk every page use [`Client::pages`], which also
+    /// stops a server that sends the pull round in a cycle.
     pub fn request_page(
         &self,
         path: &str,
@@ -192,37 +197,16 @@ impl Client {
         page_size: u32,
         page_token: Option<&str>,
     ) -> Result<Response> {
-        let mut body = parse_body(body)?;
-        let meta = body
-            .entry("meta")
-            .or_insert_with(|| Value::Object(Map::new()));
-        let meta = meta.as_object_mut().ok_or_else(|| {
-            Error::invalid_argument("the request body's 'meta' must be an object")
-        })?;
-        let pagination = meta
-            .entry("pagination")
-            .or_insert_with(|| Value::Object(Map::new()));
-        let pagination = pagination.as_object_mut().ok_or_else(|| {
-            Error::invalid_argument("the request body's 'meta.pagination' must be an object")
-        })?;
-        if page_size > 0 {
-            pagination.insert("pageSize".into(), Value::from(page_size));
+        if page_token == Some("") {
+            return Err(Error::invalid_argument(
+                "the page token is empty; pass none for the first page",
+            ));
         }
-        match page_token {
-            Some("") => {
-                return Err(Error::invalid_argument(
-                    "the page token is empty; pass none for the first page",
-                ))
-            }
-            Some(t) => {
-                pagination.insert("pageToken".into(), Value::from(t));
-            }
-            None => {
-                pagination.remove("pageToken");
-            }
-        }
+        let body = body.unwrap_or(EMPTY_BODY);
+        json::check_object_body(body)?;
+        let body = json::with_pagination(body, page_size, page_token)?;
         // Paged endpoints list things: repeating a page request is harmless.
-        let response = self.send(path, &body, true)?;
+        let response = self.send(path, body.as_bytes(), true)?;
         // A server that hands back the token it was given would make every
         // caller's page loop endless: stop it here, once for all bindings.
         if page_token.is_some() && response.next_page_token() == page_token {
@@ -235,32 +219,37 @@ impl Client {
         Ok(response)
     }
 
+    /// Every page of a paged endpoint, in order, fetched as the iterator
+    /// advances. The pull ends after the last page (no `next` token, or a
+    /// page with no data); a token the server already sent in this pull is
+    /// an error (a cycle would never end).
+    pub fn pages<'c>(&'c self, path: &str, body: Option<&str>, page_size: u32) -> Pages<'c> {
+        Pages {
+            client: self,
+            cursor: PageCursor::new(path, body, page_size),
+        }
+    }
+
     /// Calls Get Account.
     pub fn get_account(&self) -> Result<Account> {
-        let body = parse_body(None)?;
-        Account::from_response(self.send(GET_ACCOUNT_PATH, &body, true)?)
+        Account::from_response(self.send(GET_ACCOUNT_PATH, EMPTY_BODY.as_bytes(), true)?)
     }
 
     /// `idempotent`: whether a request that may have been processed can be
     /// sent again (see [`retry::delay_for`]).
-    fn send(&self, path: &str, body: &Map<String, Value>, idempotent: bool) -> Result<Response> {
+    fn send(&self, path: &str, body: &[u8], idempotent: bool) -> Result<Response> {
         sign::validate_path(path)?;
         // Sign exactly what goes on the wire: the URL parser percent-encodes
         // non-ASCII paths, and the server checks the encoded form.
         let url = url::Url::parse(&format!("{}{}", self.base_url, path))
             .map_err(|_| Error::invalid_argument("the request path does not form a valid URL"))?;
-        let wire_path = match url.query() {
-            Some(q) => format!("{}?{}", url.path(), q),
-            None => url.path().to_owned(),
-        };
-        let body = serde_json::to_vec(body)
-            .map_err(|_| Error::invalid_argument("the request body cannot be serialised"))?;
+        let wire_path = url.path().to_owned();
         let (result, retries) = retry::run(
             &self.options.retry,
             idempotent,
             &self.log,
             &wire_path,
-            || self.attempt(url.as_str(), &wire_path, &body),
+            || self.attempt(&url, &wire_path, body),
         );
         match result {
             Ok(mut r) => {
@@ -280,19 +269,21 @@ impl Client {
         }
     }
 
-    /// One attempt, including (for API 2.0) a token fetch and the single
-    /// re-authentication the protocol calls for after a refused token.
-    fn attempt(&self, url: &str, path: &str, body: &[u8]) -> Result<Response> {
+    /// One attempt, within one timeout: for API 2.0 that includes fetching
+    /// a token when needed and the single re-authentication the protocol
+    /// calls for after a refused token.
+    fn attempt(&self, url: &url::Url, path: &str, body: &[u8]) -> Result<Response> {
+        let deadline = self.transport.attempt_deadline();
         match &self.auth {
             Auth::Api1(signer) => {
                 let signed = signer.sign(path, None, None)?;
                 let mut headers: Vec<(&str, &str)> = signed.pairs().to_vec();
                 headers.extend_from_slice(&JSON_HEADERS);
-                self.post_logged(path, url, &headers, body)
+                self.post_logged(path, url, &headers, body, deadline)
             }
             Auth::Api2(oauth) => {
-                let (lease, _) = oauth.lease(|| self.fetch_token(oauth))?;
-                match self.post_bearer(path, url, &lease.value, body) {
+                let (lease, _) = oauth.lease(deadline, || self.fetch_token(oauth, deadline))?;
+                match self.post_bearer(path, url, &lease.value, body, deadline) {
                     Err(e) if is_token_refused(&e) => {
                         self.log.emit(LogLevel::Warn, || {
                             format!(
@@ -301,8 +292,9 @@ impl Client {
                             )
                         });
                         oauth.invalidate(lease.generation);
-                        let (lease, _) = oauth.lease(|| self.fetch_token(oauth))?;
-                        self.post_bearer(path, url, &lease.value, body)
+                        let (lease, _) =
+                            oauth.lease(deadline, || self.fetch_token(oauth, deadline))?;
+                        self.post_bearer(path, url, &lease.value, body, deadline)
                     }
                     other => other,
                 }
@@ -310,22 +302,36 @@ impl Client {
         }
     }
 
-    fn post_bearer(&self, path: &str, url: &str, token: &str, body: &[u8]) -> Result<Response> {
+    fn post_bearer(
+        &self,
+        path: &str,
+        url: &url::Url,
+        token: &str,
+        body: &[u8],
+        deadline: Instant,
+    ) -> Result<Response> {
         let authorization = zeroize::Zeroizing::new(format!("Bearer {token}"));
         let mut headers: Vec<(&str, &str)> = vec![("Authorization", authorization.as_str())];
         headers.extend_from_slice(&JSON_HEADERS);
-        self.post_logged(path, url, &headers, body)
+        self.post_logged(path, url, &headers, body, deadline)
     }
 
     fn post_logged(
         &self,
         path: &str,
-        url: &str,
+        url: &url::Url,
         headers: &[(&str, &str)],
         body: &[u8],
+        deadline: Instant,
     ) -> Result<Response> {
         let started = Instant::now();
-        let raw = self.transport.post(url, headers, body);
+        let exchange = Exchange {
+            method: "POST",
+            url,
+            headers,
+            body,
+        };
+        let raw = self.transport.execute(&exchange, deadline);
         let status = raw.as_ref().map(|r| r.status).unwrap_or(0);
         self.log.emit(LogLevel::Info, || {
             format!(
@@ -336,7 +342,7 @@ impl Client {
         envelope::interpret(raw?)
     }
 
-    fn fetch_token(&self, oauth: &OAuth) -> Result<RawResponse> {
+    fn fetch_token(&self, oauth: &OAuth, deadline: Instant) -> Result<RawResponse> {
         self.log.emit(LogLevel::Info, || {
             format!(
                 "fetching an OAuth token for client id {}",
@@ -344,13 +350,20 @@ impl Client {
             )
         });
         let body = oauth.token_request_body();
-        let url = format!("{}{}", self.base_url, TOKEN_PATH);
+        let url = url::Url::parse(&format!("{}{}", self.base_url, TOKEN_PATH))
+            .map_err(|_| Error::invalid_argument("the base URL does not form a valid URL"))?;
         let headers = [
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
         ];
         let started = Instant::now();
-        let raw = self.transport.post(&url, &headers, body.as_bytes());
+        let exchange = Exchange {
+            method: "POST",
+            url: &url,
+            headers: &headers,
+            body: body.as_bytes(),
+        };
+        let raw = self.transport.execute(&exchange, deadline);
         let status = raw.as_ref().map(|r| r.status).unwrap_or(0);
         self.log.emit(LogLevel::Info, || {
             format!(
@@ -371,15 +384,6 @@ const JSON_HEADERS: [(&str, &str); 2] = [
 /// was refused.
 fn is_token_refused(e: &Error) -> bool {
     e.http_status() == Some(401) || e.api_code() == Some("token_expired")
-}
-
-fn parse_body(body: Option<&str>) -> Result<Map<String, Value>> {
-    match serde_json::from_str::<Value>(body.unwrap_or(EMPTY_BODY)) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(Error::invalid_argument(
-            "the request body must be a JSON object, for example {\"data\":[]}",
-        )),
-    }
 }
 
 impl fmt::Debug for Client {
@@ -439,10 +443,10 @@ mod tests {
 
     #[test]
     fn bodies_must_be_json_objects() {
-        assert!(parse_body(None).is_ok());
+        let c = Client::new_api2(None, "i", "s", &Options::default()).unwrap();
         for bad in ["[]", "1", "{", "", "null"] {
             assert_eq!(
-                parse_body(Some(bad)).unwrap_err().status(),
+                c.request("/api/x", Some(bad)).unwrap_err().status(),
                 Status::InvalidArgument,
                 "{bad}"
             );

@@ -3,13 +3,13 @@
 //! language binding, so the same names work everywhere.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::Path;
 
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result, Status};
+use crate::error::{Error, Result};
+use crate::transport::tls::read_capped;
 
 /// The credential fields, by canonical name.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -159,17 +159,18 @@ fn postman_field(key: &str) -> Option<Field> {
     })
 }
 
+/// Largest Postman environment read: real exports are a few KiB.
+const MAX_POSTMAN_BYTES: u64 = 1024 * 1024;
+
 /// Reads a Postman environment export (`{"values": [{"key", "value", "enabled"}]}`).
 pub(crate) fn from_postman(path: &Path) -> Result<Gathered> {
     let shown = path.display();
-    let text = Zeroizing::new(fs::read_to_string(path).map_err(|e| {
-        Error::new(
-            Status::Io,
-            format!("cannot read the Postman environment {shown}: {e}"),
-        )
-    })?);
+    let bytes = Zeroizing::new(read_capped(path, MAX_POSTMAN_BYTES, "Postman environment")?);
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        Error::invalid_argument(format!("the Postman environment {shown} is not UTF-8 text"))
+    })?;
     // serde_json's error text quotes no input, so it cannot leak a key.
-    let json: Value = serde_json::from_str(&text).map_err(|e| {
+    let json: Value = serde_json::from_str(text).map_err(|e| {
         Error::invalid_argument(format!("the Postman environment {shown} is not JSON ({e})"))
     })?;
     let entries = json
@@ -205,6 +206,8 @@ pub(crate) fn from_postman(path: &Path) -> Result<Gathered> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Status;
+    use std::fs;
 
     #[test]
     fn variables_resolve_like_the_environment() {

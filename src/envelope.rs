@@ -1,176 +1,234 @@
 //! Turns an HTTP response into the response data or a precise error.
 //!
 //! Mimecast wraps every answer in `{"meta": ..., "data": [...], "fail": [...]}`
-//! and can report a failure in `fail` under HTTP 200, so the HTTP status alone
-//! never decides success.
+//! and can report a failure in `fail`, or in `meta.status`, under HTTP 200,
+//! so the HTTP status alone never decides success. The envelope is read
+//! once, into just what is needed: the failure details, the pagination
+//! token, and where each `data` item's text is (the items themselves stay
+//! exactly as the server wrote them).
 
+use std::ops::Range;
+use std::time::SystemTime;
+
+use serde::de::{Deserializer, IgnoredAny};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::{Error, Result, Status};
+use crate::json;
+use crate::text::server_text;
 
 /// What the transport read off the wire.
 #[derive(Debug)]
 pub(crate) struct RawResponse {
     pub status: u16,
     pub body: Vec<u8>,
-    pub rate_limit_reset_ms: Option<u64>,
-    pub location: Option<String>,
+    /// Header names in lower case, values as sent, in order.
+    pub headers: Vec<(String, String)>,
 }
 
-#[cfg(test)]
+/// Longest wait a server may ask for that is reported as such (a day).
+const MAX_WAIT_MS: u64 = 24 * 3600 * 1000;
+
 impl RawResponse {
-    /// A response with just a status and a body, for tests.
+    #[cfg(test)]
     pub(crate) fn test(status: u16, body: &str) -> RawResponse {
         RawResponse {
             status,
             body: body.as_bytes().to_vec(),
-            rate_limit_reset_ms: None,
-            location: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// The first value of header `name` (any case).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+
+    /// How long the server asks us to wait: the later of `X-RateLimit-Reset`
+    /// (milliseconds, Mimecast's header) and `Retry-After` (seconds or an
+    /// HTTP date), as some API 2.0 gateways send the latter.
+    pub(crate) fn retry_after_ms(&self) -> Option<u64> {
+        let reset = self
+            .header("x-ratelimit-reset")
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map(|v| v.ceil().min(MAX_WAIT_MS as f64) as u64);
+        let retry_after = self.header("retry-after").and_then(parse_retry_after);
+        match (reset, retry_after) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
         }
     }
 }
 
-/// A successful response: the raw body and its parsed envelope.
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+fn parse_retry_after(v: &str) -> Option<u64> {
+    let v = v.trim();
+    if let Ok(seconds) = v.parse::<u64>() {
+        return Some(seconds.saturating_mul(1000).min(MAX_WAIT_MS));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    let wait = at
+        .duration_since(SystemTime::now())
+        .unwrap_or_default()
+        .as_millis();
+    Some((wait as u64).min(MAX_WAIT_MS))
+}
+
+/// A successful response: the body as received, and what was read of it.
 #[derive(Debug, Clone)]
 pub struct Response {
     /// The HTTP status (2xx).
     pub http_status: u16,
     /// The body exactly as received.
     pub body: String,
-    /// The parsed envelope.
-    pub json: Value,
     /// How many times the call was retried before it succeeded.
     pub retries: u32,
+    items: Vec<Range<usize>>,
+    next_page: Option<String>,
+    headers: Vec<(String, String)>,
 }
 
 impl Response {
-    /// The `data` array of the envelope.
-    pub fn data(&self) -> &[Value] {
-        self.json
-            .get("data")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    /// The items of the envelope's `data` array, each parsed.
+    pub fn data(&self) -> Vec<Value> {
+        self.data_items()
+            .map(|t| serde_json::from_str(t).unwrap_or(Value::Null))
+            .collect()
+    }
+
+    /// The items of the envelope's `data` array, each as the exact text the
+    /// server sent.
+    pub fn data_items(&self) -> impl Iterator<Item = &str> + '_ {
+        self.items.iter().map(move |r| &self.body[r.clone()])
+    }
+
+    /// How many items `data` holds.
+    pub fn data_len(&self) -> usize {
+        self.items.len()
     }
 
     /// `meta.pagination.next`, the token of the next page, if there is one.
     pub fn next_page_token(&self) -> Option<&str> {
-        self.json
-            .pointer("/meta/pagination/next")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
+        self.next_page.as_deref()
+    }
+
+    /// The whole body, parsed.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The first value of a response header (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
     }
 }
 
-/// The byte range of `data[0]` in an envelope's text, found by scanning the
-/// (already validated) JSON instead of re-serialising a parsed value: cheaper,
-/// and the element comes back exactly as the server wrote it.
-pub(crate) fn first_data_item_span(body: &str) -> Option<std::ops::Range<usize>> {
-    let bytes = body.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    // Key of the last string seen at depth 1, to spot `"data"`.
-    let mut key_at_top: Option<&str> = None;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                let end = string_end(bytes, i)?;
-                if depth == 1 {
-                    key_at_top = Some(&body[i + 1..end - 1]);
-                }
-                i = end;
-                continue;
-            }
-            b'{' | b'[' => {
-                if depth == 1 && bytes[i] == b'[' && key_at_top == Some("data") {
-                    let start = i
-                        + 1
-                        + bytes[i + 1..]
-                            .iter()
-                            .position(|b| !b.is_ascii_whitespace())?;
-                    if bytes[start] == b']' {
-                        return None;
-                    }
-                    return Some(start..value_end(bytes, start)?);
-                }
-                depth += 1;
-            }
-            b'}' | b']' => depth = depth.checked_sub(1)?,
-            b',' if depth == 1 => key_at_top = None,
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+/// The parts of an envelope the library acts on. Unknown members are
+/// skipped; a known member given twice is refused (the library and the
+/// caller could otherwise read different values).
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(default)]
+    meta: Lenient<Meta>,
+    #[serde(default, borrow)]
+    data: Option<Vec<&'a RawValue>>,
+    #[serde(default)]
+    fail: Lenient<Vec<Lenient<FailEntry>>>,
+    /// API 2.0 gateways answer `{"error": {"code", "message"}}`.
+    #[serde(default)]
+    error: Lenient<CodeMessage>,
 }
 
-/// Index just past the string that starts at `start` (a `"`).
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
+#[derive(Deserialize, Default)]
+struct Meta {
+    #[serde(default)]
+    status: Lenient<f64>,
+    #[serde(default)]
+    pagination: Lenient<Pagination>,
 }
 
-/// Index just past the JSON value that starts at `start`.
-fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut i = start;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i = string_end(bytes, i)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-                continue;
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' if depth == 0 => return Some(i),
-            b'}' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            b',' if depth == 0 => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+#[derive(Deserialize, Default)]
+struct Pagination {
+    #[serde(default)]
+    next: Lenient<String>,
 }
 
-/// The first error of a `fail` array: (code, message, number of errors).
-fn first_failure(json: &Value) -> Option<(Option<String>, Option<String>, usize)> {
-    let fails = json.get("fail")?.as_array()?;
+#[derive(Deserialize, Default)]
+struct FailEntry {
+    #[serde(default)]
+    errors: Lenient<Vec<Lenient<CodeMessage>>>,
+    // Some services put the code at the entry's top level.
+    #[serde(default)]
+    code: Lenient<String>,
+    #[serde(default)]
+    message: Lenient<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct CodeMessage {
+    #[serde(default)]
+    code: Lenient<String>,
+    #[serde(default)]
+    message: Lenient<String>,
+}
+
+/// A member read when it has the expected shape and ignored otherwise
+/// (a `meta.status` of "200" must not make a good answer unreadable).
+struct Lenient<T>(Option<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        // Buffer the value, then try to read it as T: values here are small
+        // (meta, fail), never the data.
+        let v = Value::deserialize(d)?;
+        Ok(Lenient(T::deserialize(v).ok()))
+    }
+}
+
+/// The first failure an envelope reports: (code, message, how many).
+fn first_failure(env: &Envelope<'_>) -> Option<(Option<String>, Option<String>, usize)> {
+    let fails = env.fail.0.as_ref()?;
     if fails.is_empty() {
         return None;
     }
-    let errors: Vec<&Value> = fails
-        .iter()
-        .flat_map(|f| {
-            f.get("errors")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        })
-        .collect();
-    let first = errors.first();
-    let code = first
-        .and_then(|e| e.get("code"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let message = first
-        .and_then(|e| e.get("message"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    Some((code, message, errors.len().max(fails.len())))
+    let mut count = 0;
+    let mut first: Option<(Option<String>, Option<String>)> = None;
+    for entry in fails {
+        let entry = match &entry.0 {
+            Some(e) => e,
+            None => continue,
+        };
+        let errors = entry.errors.0.as_deref().unwrap_or(&[]);
+        count += errors.len();
+        for e in errors.iter().filter_map(|e| e.0.as_ref()) {
+            if first.is_none() {
+                first = Some((e.code.0.clone(), e.message.0.clone()));
+            }
+        }
+        if errors.is_empty() && (entry.code.0.is_some() || entry.message.0.is_some()) {
+            count += 1;
+            if first.is_none() {
+                first = Some((entry.code.0.clone(), entry.message.0.clone()));
+            }
+        }
+    }
+    let (code, message) = first.unwrap_or((None, None));
+    Some((code, message, count.max(fails.len())))
 }
 
 fn describe(code: &Option<String>, message: &Option<String>) -> String {
@@ -182,84 +240,112 @@ fn describe(code: &Option<String>, message: &Option<String>) -> String {
     }
 }
 
-/// Maps a response to data or to the error a caller can act on.
-pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
-    let status = raw.status;
-    let parsed: Option<Value> = serde_json::from_slice(&raw.body).ok();
-    let (code, message, _) = parsed
-        .as_ref()
-        .and_then(first_failure)
-        .unwrap_or((None, None, 0));
+/// The error for a failure status (HTTP, or `meta.status` under HTTP 200).
+fn status_error(
+    status: u16,
+    code: Option<String>,
+    message: Option<String>,
+    raw: &RawResponse,
+) -> Error {
     let detail = describe(&code, &message);
-    let fail = |s: Status, text: String| {
-        Err(Error::new(s, text)
-            .with_http_status(status)
-            .with_api_error(code.clone(), message.clone()))
-    };
-
-    match status {
-        200..=299 => {}
+    let error = match status {
         300..=399 => {
             // Only scheme, host and path: a query could carry a token.
             let to = raw
-                .location
-                .as_deref()
-                .map(|l| l.split(['?', '#']).next().unwrap_or_default().chars().take(200).collect::<String>())
+                .header("location")
+                .map(|l| server_text(l.split(['?', '#']).next().unwrap_or_default()))
                 .unwrap_or_else(|| "an unknown location".to_owned());
-            return fail(
+            Error::new(
                 Status::HttpError,
                 format!("the server answered HTTP {status}, redirecting to {to}; redirects are not followed because the request carries credentials: check the base URL"),
-            );
-        }
-        401 | 403 => {
-            return fail(
-                Status::Unauthorized,
-                format!("Mimecast refused the credentials (HTTP {status}{detail}); check the application id, application key, access key and secret key, that this user has the permission the endpoint needs, and that the system clock is correct"),
             )
         }
-        418 => {
-            return fail(
-                Status::BindingExpired,
-                format!("the access key and secret key have expired (HTTP 418 binding expired{detail}); create new keys for this application in the Mimecast Administration Console"),
-            )
-        }
+        401 | 403 => Error::new(
+            Status::Unauthorized,
+            format!("Mimecast refused the credentials (HTTP {status}{detail}); check the application id, application key, access key and secret key, that this user has the permission the endpoint needs, and that the system clock is correct"),
+        ),
+        418 => Error::new(
+            Status::BindingExpired,
+            format!("the access key and secret key have expired (HTTP 418 binding expired{detail}); create new keys for this application in the Mimecast Administration Console"),
+        ),
         429 => {
-            let wait = match raw.rate_limit_reset_ms {
-                Some(ms) => format!("wait at least {ms} ms (X-RateLimit-Reset) before retrying"),
+            let wait = match raw.retry_after_ms() {
+                Some(ms) => format!("wait at least {ms} ms before retrying"),
                 None => "wait before retrying".to_owned(),
             };
-            return Err(Error::new(Status::RateLimited, format!("Mimecast rate limit exceeded (HTTP 429{detail}); {wait}"))
-                .with_http_status(status)
-                .with_api_error(code.clone(), message.clone())
-                .with_retry_after_ms(raw.rate_limit_reset_ms));
-        }
-        _ => {
-            return fail(
-                Status::HttpError,
-                format!("Mimecast answered HTTP {status}{detail}"),
+            Error::new(
+                Status::RateLimited,
+                format!("Mimecast rate limit exceeded (HTTP 429{detail}); {wait}"),
             )
+            .with_retry_after_ms(raw.retry_after_ms())
         }
-    }
+        _ => Error::new(
+            Status::HttpError,
+            format!("Mimecast answered HTTP {status}{detail}"),
+        ),
+    };
+    error.with_http_status(status).with_api_error(code, message)
+}
 
-    let body = match String::from_utf8(raw.body) {
-        Ok(b) => b,
-        Err(_) => {
-            return fail(
-                Status::MalformedResponse,
-                format!("the HTTP {status} response body is not UTF-8 text"),
-            )
+/// Maps a response to data or to the error a caller can act on.
+pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
+    let status = raw.status;
+    let text = std::str::from_utf8(&raw.body).ok();
+    let deep = json::too_deep(&raw.body);
+    let env: Option<Envelope<'_>> = match text {
+        Some(t) if !deep => serde_json::from_str(t).ok(),
+        _ => None,
+    };
+    let failure = env.as_ref().and_then(first_failure);
+    let api_error = env
+        .as_ref()
+        .and_then(|e| e.error.0.as_ref())
+        .map(|e| (e.code.0.clone(), e.message.0.clone()));
+    let (code, message) = match (&failure, api_error) {
+        (Some((c, m, _)), _) => (c.clone(), m.clone()),
+        (None, Some((c, m))) => (c, m),
+        (None, None) => (None, None),
+    };
+    let code = code.map(|c| server_text(&c));
+    let message = message.map(|m| server_text(&m));
+
+    if !(200..=299).contains(&status) {
+        return Err(status_error(status, code, message, &raw));
+    }
+    let malformed =
+        |text: String| Err(Error::new(Status::MalformedResponse, text).with_http_status(status));
+    let body_text = match text {
+        Some(t) => t,
+        None => return malformed(format!("the HTTP {status} response body is not UTF-8 text")),
+    };
+    if deep {
+        return malformed(format!(
+            "the HTTP {status} response nests arrays and objects deeper than {} levels",
+            json::MAX_DEPTH
+        ));
+    }
+    let env = match env {
+        Some(e) => e,
+        None => {
+            // Say why, without quoting the server's text.
+            let why = match serde_json::from_str::<IgnoredAny>(body_text) {
+                Ok(_) if body_text.trim_start().starts_with('{') => {
+                    match serde_json::from_str::<Envelope<'_>>(body_text) {
+                        Err(e) if e.to_string().starts_with("duplicate field") => {
+                            "has a member given twice"
+                        }
+                        _ => "has a 'data' that is not an array",
+                    }
+                }
+                _ => "is not a JSON object",
+            };
+            return malformed(format!(
+                "the HTTP {status} response {why} ({} bytes); is the base URL a Mimecast API host?",
+                body_text.len()
+            ));
         }
     };
-    let json = match parsed {
-        Some(Value::Object(map)) => Value::Object(map),
-        _ => {
-            return fail(
-                Status::MalformedResponse,
-                format!("the HTTP {status} response is not a JSON object ({} bytes); is the base URL a Mimecast API host?", body.len()),
-            )
-        }
-    };
-    if let Some((code, message, count)) = first_failure(&json) {
+    if let Some((_, _, count)) = failure {
         let text = format!(
             "Mimecast reported {count} failure(s) under HTTP {status}{}",
             describe(&code, &message)
@@ -268,17 +354,58 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
             .with_http_status(status)
             .with_api_error(code, message));
     }
-    if !json.get("data").map(Value::is_array).unwrap_or(false) {
-        return fail(
-            Status::MalformedResponse,
-            "the response has no 'data' array".to_owned(),
-        );
+    let meta_status = env
+        .meta
+        .0
+        .as_ref()
+        .and_then(|m| m.status.0)
+        .filter(|s| s.fract() == 0.0 && (400.0..=599.0).contains(s));
+    if let Some(s) = meta_status {
+        let mut e = status_error(s as u16, code, message, &raw);
+        e = Error::new(
+            e.status(),
+            format!(
+                "{} (reported in meta.status under HTTP {status})",
+                e.message()
+            ),
+        )
+        .with_http_status(s as u16)
+        .with_api_error(
+            e.api_code().map(str::to_owned),
+            e.api_message().map(str::to_owned),
+        )
+        .with_retry_after_ms(e.retry_after_ms());
+        return Err(e);
     }
+    let items = match &env.data {
+        Some(items) => items,
+        None => return malformed("the response has no 'data' array".to_owned()),
+    };
+    let base = body_text.as_ptr() as usize;
+    let items = items
+        .iter()
+        .map(|item| {
+            let start = item.get().as_ptr() as usize - base;
+            start..start + item.get().len()
+        })
+        .collect();
+    let next_page = env
+        .meta
+        .0
+        .as_ref()
+        .and_then(|m| m.pagination.0.as_ref())
+        .and_then(|p| p.next.0.clone())
+        .filter(|t| !t.is_empty());
+    drop(env);
+    let RawResponse { body, headers, .. } = raw;
     Ok(Response {
         http_status: status,
-        body,
-        json,
+        // Checked above.
+        body: String::from_utf8(body).unwrap_or_default(),
         retries: 0,
+        items,
+        next_page,
+        headers,
     })
 }
 
@@ -296,10 +423,11 @@ mod tests {
     fn success_gives_data_and_pagination() {
         let r = interpret(raw(
             200,
-            r#"{"meta":{"status":200,"pagination":{"next":"T2"}},"data":[{"a":1}],"fail":[]}"#,
+            r#"{"meta":{"status":200,"pagination":{"next":"T2"}},"data":[ {"a":1} , 2e0 ],"fail":[]}"#,
         ))
         .unwrap();
-        assert_eq!(r.data().len(), 1);
+        assert_eq!(r.data_len(), 2);
+        assert_eq!(r.data_items().collect::<Vec<_>>(), [r#"{"a":1}"#, "2e0"]);
         assert_eq!(r.next_page_token(), Some("T2"));
     }
 
@@ -317,6 +445,7 @@ mod tests {
             (200, "<html>oops</html>", Status::MalformedResponse),
             (200, "[]", Status::MalformedResponse),
             (200, "{\"meta\":{}}", Status::MalformedResponse),
+            (200, "{\"data\":{}}", Status::MalformedResponse),
         ];
         for (status, body, expected) in cases {
             let e = interpret(raw(status, body)).unwrap_err();
@@ -341,12 +470,97 @@ mod tests {
     }
 
     #[test]
-    fn rate_limit_reset_is_reported() {
+    fn top_level_fail_codes_are_kept() {
+        let e = interpret(raw(
+            200,
+            r#"{"meta":{"status":200},"data":[],"fail":[{"code":"token_expired","message":"expired"}]}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.status(), Status::ApiFailure);
+        assert_eq!(e.api_code(), Some("token_expired"));
+        let e = interpret(raw(200, r#"{"data":[],"fail":["odd"]}"#)).unwrap_err();
+        assert_eq!(e.status(), Status::ApiFailure);
+        assert_eq!(e.api_code(), None);
+    }
+
+    #[test]
+    fn meta_status_under_http_200_is_an_error() {
+        let e = interpret(raw(200, r#"{"meta":{"status":403},"data":[],"fail":[]}"#)).unwrap_err();
+        assert_eq!(e.status(), Status::Unauthorized);
+        assert_eq!(e.http_status(), Some(403));
+        assert!(e.message().contains("meta.status"), "{}", e.message());
+        let e = interpret(raw(200, r#"{"meta":{"status":500},"data":[]}"#)).unwrap_err();
+        assert_eq!(e.status(), Status::HttpError);
+        // A meta.status of another type is not a reason to refuse data.
+        assert!(interpret(raw(200, r#"{"meta":{"status":"500"},"data":[]}"#)).is_ok());
+    }
+
+    #[test]
+    fn api2_error_objects_give_their_code() {
+        let e = interpret(raw(
+            401,
+            r#"{"error":{"code":"token_expired","message":"The token has expired"}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.status(), Status::Unauthorized);
+        assert_eq!(e.api_code(), Some("token_expired"));
+    }
+
+    #[test]
+    fn duplicate_members_are_refused() {
+        let e = interpret(raw(200, r#"{"data":[{"a":1}],"data":[{"a":2}]}"#)).unwrap_err();
+        assert_eq!(e.status(), Status::MalformedResponse);
+        assert!(e.message().contains("twice"), "{}", e.message());
+    }
+
+    #[test]
+    fn server_text_is_sanitized() {
+        let e = interpret(raw(
+            200,
+            r#"{"data":[],"fail":[{"errors":[{"code":"x\r\ny","message":"line1\nFAKE LOG \u001b[31m"}]}]}"#,
+        ))
+        .unwrap_err();
+        assert!(!e.message().contains('\n') && !e.message().contains('\u{1b}'));
+        assert_eq!(e.api_code(), Some("x\\u{d}\\u{a}y"));
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_malformed() {
+        let deep = format!(
+            r#"{{"data":[{}{}]}}"#,
+            "[".repeat(json::MAX_DEPTH),
+            "]".repeat(json::MAX_DEPTH)
+        );
+        let e = interpret(raw(200, &deep)).unwrap_err();
+        assert_eq!(e.status(), Status::MalformedResponse);
+        let ok = format!(
+            r#"{{"data":[{}{}]}}"#,
+            "[".repeat(json::MAX_DEPTH - 2),
+            "]".repeat(json::MAX_DEPTH - 2)
+        );
+        assert!(interpret(raw(200, &ok)).is_ok());
+    }
+
+    #[test]
+    fn rate_limit_waits_take_the_later_header() {
         let mut r = raw(429, "{}");
-        r.rate_limit_reset_ms = Some(1500);
+        r.headers.push(("x-ratelimit-reset".into(), "1500".into()));
         let e = interpret(r).unwrap_err();
         assert_eq!(e.retry_after_ms(), Some(1500));
         assert!(e.message().contains("1500 ms"));
+        let mut r = raw(429, "{}");
+        r.headers.push(("x-ratelimit-reset".into(), "1500".into()));
+        r.headers.push(("retry-after".into(), "3".into()));
+        assert_eq!(r.retry_after_ms(), Some(3000));
+        let mut r = raw(429, "{}");
+        let later = SystemTime::now() + std::time::Duration::from_secs(120);
+        r.headers
+            .push(("Retry-After".into(), httpdate::fmt_http_date(later)));
+        let ms = r.retry_after_ms().unwrap();
+        assert!((100_000..=120_000).contains(&ms), "{ms}");
+        let mut r = raw(429, "{}");
+        r.headers.push(("retry-after".into(), "soon".into()));
+        assert_eq!(r.retry_after_ms(), None);
     }
 
     #[test]
@@ -354,8 +568,7 @@ mod tests {
         let r = RawResponse {
             status: 200,
             body: vec![0xff, 0xfe],
-            rate_limit_reset_ms: None,
-            location: None,
+            headers: vec![],
         };
         assert_eq!(
             interpret(r).unwrap_err().status(),
@@ -373,24 +586,25 @@ mod fuzz {
 
     const GOOD: &str = r#"{"meta":{"status":200,"pagination":{"next":"abc"}},"data":[{"accountName":"Exämple","userCount":20,"packages":["a"]}],"fail":[]}"#;
 
+    fn raw(status: u16, body: Vec<u8>) -> RawResponse {
+        RawResponse {
+            status,
+            body,
+            headers: vec![],
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
-        fn data_span_never_panics(body in ".{0,200}") {
-            let _ = first_data_item_span(&body);
-        }
-
-        #[test]
         fn random_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), status in 100u16..600) {
-            let raw = RawResponse { status, body, rate_limit_reset_ms: None, location: None };
-            let _ = interpret(raw);
+            let _ = interpret(raw(status, body));
         }
 
         #[test]
         fn truncated_envelopes_are_malformed(cut in 0usize..GOOD.len()) {
-            let body = GOOD.as_bytes()[..cut].to_vec();
-            let r = interpret(RawResponse { status: 200, body, rate_limit_reset_ms: None, location: None });
+            let r = interpret(raw(200, GOOD.as_bytes()[..cut].to_vec()));
             prop_assert_eq!(r.unwrap_err().status(), Status::MalformedResponse);
         }
 
@@ -398,22 +612,22 @@ mod fuzz {
         fn mutated_envelopes_never_panic(pos in 0usize..GOOD.len(), byte in any::<u8>()) {
             let mut body = GOOD.as_bytes().to_vec();
             body[pos] = byte;
-            if let Ok(r) = interpret(RawResponse { status: 200, body, rate_limit_reset_ms: None, location: None }) {
+            if let Ok(r) = interpret(raw(200, body)) {
                 let _ = crate::account::Account::from_response(r);
             }
         }
 
         #[test]
-        fn data_span_is_exactly_the_first_item(v in arb_json(), first in arb_json(), pretty in any::<bool>()) {
+        fn data_items_are_exactly_the_items(v in arb_json(), first in arb_json(), pretty in any::<bool>()) {
             let mut envelope = serde_json::json!({"meta": {"status": 200}, "x": v, "data": [first, 1], "fail": []});
             if let serde_json::Value::Object(m) = &mut envelope {
                 m.insert("zz".into(), serde_json::json!({"data": ["decoy"]}));
             }
             let text = if pretty { serde_json::to_string_pretty(&envelope).unwrap() } else { envelope.to_string() };
-            let span = first_data_item_span(&text).expect("span");
-            let item: serde_json::Value = serde_json::from_str(text[span].trim()).unwrap();
-            // Compared with what the same parser reads for data[0] (its float
-            // parsing does not round-trip every f64 exactly).
+            let r = interpret(raw(200, text.clone().into_bytes())).unwrap();
+            let items: Vec<&str> = r.data_items().collect();
+            prop_assert_eq!(items.len(), 2);
+            let item: serde_json::Value = serde_json::from_str(items[0]).unwrap();
             let whole: serde_json::Value = serde_json::from_str(&text).unwrap();
             prop_assert_eq!(&item, &whole["data"][0]);
         }
@@ -421,7 +635,7 @@ mod fuzz {
         #[test]
         fn arbitrary_json_shapes_never_panic(v in arb_json()) {
             let body = serde_json::to_vec(&v).unwrap();
-            if let Ok(r) = interpret(RawResponse { status: 200, body, rate_limit_reset_ms: None, location: None }) {
+            if let Ok(r) = interpret(raw(200, body)) {
                 let _ = r.next_page_token();
                 let _ = crate::account::Account::from_response(r);
             }

@@ -20,19 +20,25 @@ mod credentials;
 pub mod envelope;
 pub mod error;
 pub mod ffi;
+pub mod json;
 mod log;
 mod oauth;
 pub mod options;
+mod pager;
 pub mod region;
 mod retry;
 pub mod sign;
+mod text;
 mod transport;
+#[cfg(feature = "wipe-heap")]
+mod wipe;
 
 pub use account::Account;
 pub use client::{Api1Keys, Client};
 pub use envelope::Response;
 pub use error::{Error, Result, Status};
 pub use options::{LogLevel, Logger, Options, ProxySetting, RetryPolicy};
+pub use pager::Pages;
 pub use sign::SignedHeaders;
 
 /// The library version (from Cargo.toml).

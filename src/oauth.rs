@@ -1,12 +1,17 @@
 //! API 2.0: OAuth 2.0 client credentials with a shared, self-refreshing
-//! token. One refresh at a time: the lock is held while fetching, so threads
-//! that find the token stale wait for that one fetch instead of stampeding.
+//! token.
+//!
+//! One fetch at a time, and nobody waits longer than their own deadline:
+//! the first caller that finds the token missing or stale fetches it without
+//! holding the lock; the others wait for that fetch (or until their own
+//! deadline) and share its outcome, success or failure, instead of queueing
+//! one fetch after another behind a hanging server.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::envelope::RawResponse;
@@ -20,11 +25,24 @@ struct Token {
     generation: u64,
 }
 
+#[derive(Default)]
+struct State {
+    token: Option<Token>,
+    /// Numbers every token fetched.
+    generation: u64,
+    /// A fetch is in progress.
+    fetching: bool,
+    /// Numbers every fetch started, and the outcome of the last finished
+    /// one (None: it succeeded).
+    fetches: u64,
+    last_outcome: Option<(u64, Option<Error>)>,
+}
+
 pub(crate) struct OAuth {
     client_id: String,
     client_secret: Zeroizing<String>,
-    // The token, and a counter that numbers every token fetched.
-    state: Mutex<(Option<Token>, u64)>,
+    state: Mutex<State>,
+    changed: Condvar,
 }
 
 /// A token handed to a request, with the generation needed to invalidate
@@ -34,6 +52,13 @@ pub(crate) struct Lease {
     pub generation: u64,
 }
 
+/// Shortest lifetime trusted: a server claiming a token lasts a nanosecond
+/// would otherwise get a token request before every call; with this floor
+/// it gets at most one a second.
+const MIN_LIFETIME: Duration = Duration::from_secs(2);
+/// Longest lifetime trusted.
+const MAX_LIFETIME: Duration = Duration::from_secs(86_400);
+
 impl OAuth {
     pub(crate) fn new(client_id: &str, client_secret: &str) -> Result<OAuth> {
         let client_id = required("client id", client_id)?;
@@ -41,7 +66,8 @@ impl OAuth {
         Ok(OAuth {
             client_id: client_id.to_owned(),
             client_secret: Zeroizing::new(client_secret.to_owned()),
-            state: Mutex::new((None, 0)),
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
         })
     }
 
@@ -60,53 +86,123 @@ impl OAuth {
         )
     }
 
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// The current token, fetched with `fetch` when missing or due for
-    /// refresh. Returns whether a fetch happened.
+    /// refresh, waiting no later than `deadline` for a fetch another caller
+    /// started. Returns whether this call fetched.
     pub(crate) fn lease(
         &self,
+        deadline: Instant,
         fetch: impl FnOnce() -> Result<RawResponse>,
     ) -> Result<(Lease, bool)> {
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(token) = state.0.as_ref() {
-            if Instant::now() < token.refresh_at {
-                return Ok((
-                    Lease {
-                        value: token.value.clone(),
-                        generation: token.generation,
-                    },
-                    false,
-                ));
+        let mut state = self.lock();
+        loop {
+            if let Some(token) = state.token.as_ref() {
+                if Instant::now() < token.refresh_at {
+                    return Ok((
+                        Lease {
+                            value: token.value.clone(),
+                            generation: token.generation,
+                        },
+                        false,
+                    ));
+                }
+            }
+            if !state.fetching {
+                break;
+            }
+            // Someone else is fetching: wait for that fetch's outcome.
+            let awaited = state.fetches;
+            while state.fetching && state.fetches == awaited {
+                let left = match deadline.checked_duration_since(Instant::now()) {
+                    Some(d) if !d.is_zero() => d,
+                    _ => {
+                        return Err(Error::new(
+                            Status::Timeout,
+                            "the request timed out waiting for the OAuth token that another call is fetching",
+                        ))
+                    }
+                };
+                state = self
+                    .changed
+                    .wait_timeout(state, left)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .0;
+            }
+            if let Some((id, Some(error))) = &state.last_outcome {
+                if *id == awaited {
+                    return Err(error.clone());
+                }
             }
         }
-        let (value, expires_in) = parse_token_response(fetch()?)?;
-        state.1 += 1;
-        let generation = state.1;
+        state.fetching = true;
+        state.fetches += 1;
+        let this_fetch = state.fetches;
+        drop(state);
+
+        // Whatever happens below (a panic included), the fetch ends and the
+        // waiters are woken.
+        let mut finish = FetchDone {
+            oauth: self,
+            id: this_fetch,
+            outcome: Some(Error::new(
+                Status::Internal,
+                "the OAuth token fetch did not finish",
+            )),
+        };
+        let (value, lifetime) = match fetch().and_then(parse_token_response) {
+            Ok(t) => t,
+            Err(e) => {
+                finish.outcome = Some(e.clone());
+                return Err(e);
+            }
+        };
+        finish.outcome = None;
+        let mut state = self.lock();
+        state.generation += 1;
         let token = Token {
             value: Arc::new(value),
-            refresh_at: Instant::now() + refresh_after(expires_in),
-            generation,
+            refresh_at: Instant::now() + refresh_after(lifetime),
+            generation: state.generation,
         };
         let lease = Lease {
             value: token.value.clone(),
-            generation,
+            generation: token.generation,
         };
-        state.0 = Some(token);
+        state.token = Some(token);
+        drop(state);
         Ok((lease, true))
     }
 
     /// Drops the token of `generation` after the server refused it, unless a
     /// newer one already replaced it.
     pub(crate) fn invalidate(&self, generation: u64) {
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if state.0.as_ref().map(|t| t.generation) == Some(generation) {
-            state.0 = None;
+        let mut state = self.lock();
+        if state.token.as_ref().map(|t| t.generation) == Some(generation) {
+            state.token = None;
         }
+    }
+}
+
+/// Ends a fetch when dropped: records its outcome and wakes the waiters.
+struct FetchDone<'a> {
+    oauth: &'a OAuth,
+    id: u64,
+    outcome: Option<Error>,
+}
+
+impl Drop for FetchDone<'_> {
+    fn drop(&mut self) {
+        let mut state = self.oauth.lock();
+        state.fetching = false;
+        state.last_outcome = Some((self.id, self.outcome.take()));
+        drop(state);
+        self.oauth.changed.notify_all();
     }
 }
 
@@ -121,13 +217,22 @@ impl fmt::Debug for OAuth {
 }
 
 /// Refresh a minute early, or halfway through a short-lived token.
-fn refresh_after(expires_in: Duration) -> Duration {
-    let margin = (expires_in / 2).min(Duration::from_secs(60));
-    expires_in - margin
+fn refresh_after(lifetime: Duration) -> Duration {
+    let margin = (lifetime / 2).min(Duration::from_secs(60));
+    lifetime - margin
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: Option<String>,
+    token_type: Option<String>,
+    expires_in: Option<serde_json::Value>,
 }
 
 fn parse_token_response(raw: RawResponse) -> Result<(Zeroizing<String>, Duration)> {
     let status = raw.status;
+    // The body holds the token: wiped when dropped.
+    let body = Zeroizing::new(raw.body);
     if status == 400 || status == 401 || status == 403 {
         return Err(Error::new(
             Status::Unauthorized,
@@ -136,6 +241,11 @@ fn parse_token_response(raw: RawResponse) -> Result<(Zeroizing<String>, Duration
         .with_http_status(status));
     }
     if !(200..300).contains(&status) {
+        let raw = RawResponse {
+            status,
+            body: body.to_vec(),
+            headers: raw.headers,
+        };
         return Err(crate::envelope::interpret(raw).err().unwrap_or_else(|| {
             Error::new(
                 Status::HttpError,
@@ -144,57 +254,67 @@ fn parse_token_response(raw: RawResponse) -> Result<(Zeroizing<String>, Duration
             .with_http_status(status)
         }));
     }
-    let json: Value = serde_json::from_slice(&raw.body).map_err(|_| {
+    let malformed = |what: &str| {
         Error::new(
             Status::MalformedResponse,
-            "the OAuth token response is not JSON",
+            format!("the OAuth token response {what}"),
         )
         .with_http_status(status)
-    })?;
-    let token = json
-        .get("access_token")
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            Error::new(
-                Status::MalformedResponse,
-                "the OAuth token response has no access_token",
-            )
-            .with_http_status(status)
-        })?;
-    if token.bytes().any(|b| b <= 0x20 || b == 0x7f) {
-        return Err(Error::new(
-            Status::MalformedResponse,
-            "the OAuth access token contains invalid characters",
+    };
+    let answer: TokenAnswer =
+        serde_json::from_slice(&body).map_err(|_| malformed("is not a JSON object"))?;
+    let token = Zeroizing::new(answer.access_token.unwrap_or_default());
+    if token.is_empty() {
+        return Err(malformed("has no access_token"));
+    }
+    // The token goes into a header: visible ASCII only.
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(malformed(
+            "has an access_token with characters a header cannot carry",
         ));
     }
-    let expires_in = json
-        .get("expires_in")
-        .and_then(Value::as_f64)
+    if let Some(kind) = &answer.token_type {
+        if !kind.eq_ignore_ascii_case("bearer") {
+            return Err(malformed(&format!(
+                "has token_type '{}', but only Bearer tokens are supported",
+                crate::text::server_text(kind)
+            )));
+        }
+    }
+    let lifetime = answer
+        .expires_in
+        .as_ref()
+        .and_then(|v| v.as_f64())
         .filter(|s| s.is_finite() && *s > 0.0)
-        .unwrap_or(1800.0);
-    Ok((
-        Zeroizing::new(token.to_owned()),
-        Duration::from_secs_f64(expires_in.min(86_400.0)),
-    ))
+        .map(|s| Duration::from_secs_f64(s.min(MAX_LIFETIME.as_secs_f64())))
+        .unwrap_or(Duration::from_secs(1800))
+        .max(MIN_LIFETIME);
+    Ok((token, lifetime))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn raw(status: u16, body: &str) -> RawResponse {
         RawResponse::test(status, body)
+    }
+
+    fn soon() -> Instant {
+        Instant::now() + Duration::from_secs(5)
     }
 
     #[test]
     fn token_is_cached_until_refresh_time() {
         let oauth = OAuth::new("id", "secret").unwrap();
         let (a, fetched) = oauth
-            .lease(|| Ok(raw(200, r#"{"access_token":"T1","expires_in":1800}"#)))
+            .lease(soon(), || {
+                Ok(raw(200, r#"{"access_token":"T1","expires_in":1800}"#))
+            })
             .unwrap();
         assert!(fetched);
-        let (b, fetched) = oauth.lease(|| panic!("must not fetch")).unwrap();
+        let (b, fetched) = oauth.lease(soon(), || panic!("must not fetch")).unwrap();
         assert!(!fetched);
         assert_eq!(a.value.as_str(), b.value.as_str());
     }
@@ -203,13 +323,17 @@ mod tests {
     fn invalidate_only_drops_the_named_generation() {
         let oauth = OAuth::new("id", "secret").unwrap();
         let (a, _) = oauth
-            .lease(|| Ok(raw(200, r#"{"access_token":"T1","expires_in":1800}"#)))
+            .lease(soon(), || {
+                Ok(raw(200, r#"{"access_token":"T1","expires_in":1800}"#))
+            })
             .unwrap();
         oauth.invalidate(a.generation + 5);
-        assert!(!oauth.lease(|| panic!("still cached")).unwrap().1);
+        assert!(!oauth.lease(soon(), || panic!("still cached")).unwrap().1);
         oauth.invalidate(a.generation);
         let (b, fetched) = oauth
-            .lease(|| Ok(raw(200, r#"{"access_token":"T2","expires_in":1800}"#)))
+            .lease(soon(), || {
+                Ok(raw(200, r#"{"access_token":"T2","expires_in":1800}"#))
+            })
             .unwrap();
         assert!(fetched);
         assert_eq!(b.value.as_str(), "T2");
@@ -217,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn refresh_is_early() {
+    fn refresh_is_early_and_lifetimes_are_bounded() {
         assert_eq!(
             refresh_after(Duration::from_secs(1800)),
             Duration::from_secs(1740)
@@ -226,22 +350,99 @@ mod tests {
             refresh_after(Duration::from_secs(2)),
             Duration::from_secs(1)
         );
+        let (_, lifetime) =
+            parse_token_response(raw(200, r#"{"access_token":"T","expires_in":1e-9}"#)).unwrap();
+        assert_eq!(lifetime, MIN_LIFETIME);
+        let (_, lifetime) =
+            parse_token_response(raw(200, r#"{"access_token":"T","expires_in":1e300}"#)).unwrap();
+        assert_eq!(lifetime, MAX_LIFETIME);
     }
 
     #[test]
     fn bad_token_responses_are_errors_without_secrets() {
         let oauth = OAuth::new("id", "s3cr3t").unwrap();
         let e = oauth
-            .lease(|| Ok(raw(401, r#"{"error":"invalid_client"}"#)))
+            .lease(soon(), || Ok(raw(401, r#"{"error":"invalid_client"}"#)))
             .err()
             .unwrap();
         assert_eq!(e.status(), Status::Unauthorized);
         assert!(!e.message().contains("s3cr3t"));
-        let e = oauth.lease(|| Ok(raw(200, "{}"))).err().unwrap();
-        assert_eq!(e.status(), Status::MalformedResponse);
+        for body in [
+            "{}",
+            r#"{"access_token":"tök"}"#,
+            r#"{"access_token":"a b"}"#,
+            r#"{"access_token":"T","token_type":"mac"}"#,
+            "not json",
+        ] {
+            let e = oauth.lease(soon(), || Ok(raw(200, body))).err().unwrap();
+            assert_eq!(e.status(), Status::MalformedResponse, "{body}");
+        }
+        assert!(oauth
+            .lease(soon(), || Ok(raw(
+                200,
+                r#"{"access_token":"T","token_type":"bearer"}"#
+            )))
+            .is_ok());
         assert!(!format!("{oauth:?}").contains("s3cr3t"));
         assert!(oauth
             .token_request_body()
             .contains("grant_type=client_credentials"));
+    }
+
+    #[test]
+    fn waiters_share_a_failed_fetch_and_keep_their_own_deadline() {
+        let oauth = Arc::new(OAuth::new("id", "secret").unwrap());
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let started = Instant::now();
+        let threads: Vec<_> = (0..8)
+            .map(|i| {
+                let oauth = oauth.clone();
+                let fetches = fetches.clone();
+                std::thread::spawn(move || {
+                    // Thread 0 starts the fetch; the others arrive during it.
+                    if i > 0 {
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    let deadline = Instant::now() + Duration::from_secs(3);
+                    oauth.lease(deadline, || {
+                        fetches.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(600));
+                        Ok(raw(503, "{}"))
+                    })
+                })
+            })
+            .collect();
+        for t in threads {
+            let e = t.join().unwrap().err().unwrap();
+            assert_eq!(e.status(), Status::HttpError);
+        }
+        // One fetch served all eight, in about its own duration.
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+
+        // A waiter whose deadline comes first gives up on its own.
+        let oauth = Arc::new(OAuth::new("id", "secret").unwrap());
+        let o = oauth.clone();
+        let slow = std::thread::spawn(move || {
+            o.lease(soon(), || {
+                std::thread::sleep(Duration::from_millis(1500));
+                Ok(raw(200, r#"{"access_token":"T"}"#))
+            })
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        let waited = Instant::now();
+        let e = oauth
+            .lease(Instant::now() + Duration::from_millis(200), || {
+                panic!("not me")
+            })
+            .err()
+            .unwrap();
+        assert_eq!(e.status(), Status::Timeout);
+        assert!(waited.elapsed() < Duration::from_millis(1200));
+        assert!(slow.join().unwrap().is_ok());
     }
 }

@@ -205,6 +205,15 @@ pub(crate) fn validate_base_url(input: &str, options: &Options) -> Result<String
     if url.host().is_none() {
         return Err(Error::new(Status::InvalidUrl, "the base URL has no host"));
     }
+    // The TLS stack (rustls 0.20 with webpki 0.22) checks certificates
+    // against host names only: an https URL with an IP address could never
+    // connect, so say so now rather than blame TLS at the first call.
+    if url.scheme() == "https" && matches!(url.host(), Some(Host::Ipv4(_)) | Some(Host::Ipv6(_))) {
+        return Err(Error::new(
+            Status::InvalidUrl,
+            "https:// to an IP address is not supported (certificates are checked against host names); use the host name the certificate names",
+        ));
+    }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::new(
             Status::InvalidUrl,
@@ -280,6 +289,15 @@ mod tests {
             resolve("http://eu-api.mimecast.com").unwrap_err().status(),
             Status::InsecureUrl
         );
+        for ip in [
+            "https://127.0.0.1:8443",
+            "https://[::1]",
+            "https://10.1.2.3",
+        ] {
+            let e = resolve(ip).unwrap_err();
+            assert_eq!(e.status(), Status::InvalidUrl, "{ip}");
+            assert!(e.message().contains("IP address"), "{ip}");
+        }
     }
 
     #[test]

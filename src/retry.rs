@@ -39,6 +39,12 @@ pub(crate) fn delay_for(
             Some(backoff_with_jitter(policy, retries_done))
         }
         Status::Transport => Some(backoff_with_jitter(policy, retries_done)),
+        // A timeout while opening the connection (name lookup, TCP, proxy,
+        // TLS) sent nothing: retried like a refused connection. A timeout
+        // waiting for the answer is not: the next attempt would wait as long.
+        Status::Timeout if !error.may_have_been_processed() => {
+            Some(backoff_with_jitter(policy, retries_done))
+        }
         _ => None,
     }
 }
@@ -155,7 +161,7 @@ mod tests {
             Error::new(Status::Unauthorized, "x").with_http_status(401),
             Error::new(Status::HttpError, "x").with_http_status(404),
             Error::new(Status::ApiFailure, "x"),
-            Error::new(Status::Timeout, "x"),
+            Error::new(Status::Timeout, "x").maybe_delivered(),
             Error::new(Status::InvalidArgument, "x"),
         ] {
             assert_eq!(delay_for(&policy(), 0, &e, true), None, "{e:?}");
@@ -193,12 +199,13 @@ mod tests {
         let server = Error::new(Status::HttpError, "x").with_http_status(502);
         let broken = Error::new(Status::Transport, "x").maybe_delivered();
         let refused = Error::new(Status::Transport, "x");
+        let connect_timeout = Error::new(Status::Timeout, "x");
         let limited = Error::new(Status::RateLimited, "x").with_retry_after_ms(Some(10));
         for e in [&server, &broken] {
             assert!(delay_for(&policy(), 0, e, true).is_some());
             assert_eq!(delay_for(&policy(), 0, e, false), None, "{e:?}");
         }
-        for e in [&refused, &limited] {
+        for e in [&refused, &limited, &connect_timeout] {
             assert!(delay_for(&policy(), 0, e, false).is_some(), "{e:?}");
         }
     }

@@ -295,6 +295,23 @@ pub(crate) fn validate_path(path: &str) -> Result<()> {
             "the request path contains spaces or control characters",
         ));
     }
+    // A path is signed as written, so it must also be what the server acts
+    // on: dot segments (however encoded) and backslashes are resolved by
+    // servers and proxies, and /api/../oauth/token is not /api/....
+    if path.contains('\\') || path.to_ascii_lowercase().contains("%5c") {
+        return Err(Error::invalid_argument(
+            "the request path contains a backslash",
+        ));
+    }
+    let dot_segment = path.split('/').any(|segment| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    });
+    if dot_segment {
+        return Err(Error::invalid_argument(
+            "the request path contains a '.' or '..' segment; give the path the server should act on",
+        ));
+    }
     Ok(())
 }
 
@@ -392,6 +409,29 @@ mod tests {
         assert!(s
             .sign("/api/x", Some("Tue, 03 Mar 2026 09:05:00 UTC"), None)
             .is_ok());
+    }
+
+    #[test]
+    fn dot_segments_and_backslashes_are_refused() {
+        for bad in [
+            "/api/../oauth/token",
+            "/api/./x",
+            "/api/%2e%2e/oauth/token",
+            "/api/%2E./x",
+            "/api/.%2e",
+            "/api\\..\\x",
+            "/api/%5Cx",
+            "/..",
+        ] {
+            assert_eq!(
+                validate_path(bad).unwrap_err().status(),
+                Status::InvalidArgument,
+                "{bad}"
+            );
+        }
+        for good in ["/api/a.b/c", "/api/...x", "/api/.well-known"] {
+            validate_path(good).unwrap();
+        }
     }
 
     #[test]

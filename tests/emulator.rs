@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use mimecast::{Api1Keys, Client, LogLevel, Options, ProxySetting, Status};
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn keys() -> Api1Keys<'static> {
     Api1Keys {
-        app_id: APP_ID,
-        app_key: APP_KEY,
-        access_key: ACCESS_KEY,
-        secret_key: SECRET_KEY,
+        app_id: app_id(),
+        app_key: app_key(),
+        access_key: access_key(),
+        secret_key: secret_key(),
     }
 }
 
@@ -90,71 +90,56 @@ fn wrong_keys_are_unauthorized_with_mimecast_code() {
     assert_eq!(e.status(), Status::Unauthorized);
     assert_eq!(e.http_status(), Some(401));
     assert_eq!(e.api_code(), Some("err_xdk_invalid_signature"));
-    assert!(!e.message().contains(SECRET_KEY) && !e.message().contains(ACCESS_KEY));
+    assert!(!e.message().contains(secret_key()) && !e.message().contains(access_key()));
 }
 
+/// tests/shared/faults.json: fault -> status, the table every suite runs.
 #[test]
-fn each_fault_maps_to_its_status() {
+fn each_fault_of_the_shared_table_maps_to_its_status() {
     let emu = Emulator::start(&[]);
-    let c = api1(&emu, &no_retry());
-    let cases = [
-        (
-            json!({"fault": "unauthorized"}),
-            Status::Unauthorized,
-            Some(401),
-        ),
-        (
-            json!({"fault": "forbidden"}),
-            Status::Unauthorized,
-            Some(403),
-        ),
-        (
-            json!({"fault": "binding_expired"}),
-            Status::BindingExpired,
-            Some(418),
-        ),
-        (
-            json!({"fault": "rate_limited", "reset_ms": 1234}),
-            Status::RateLimited,
-            Some(429),
-        ),
-        (
-            json!({"fault": "server_error"}),
-            Status::HttpError,
-            Some(500),
-        ),
-        (
-            json!({"fault": "api_fail", "code": "err_validation_blank"}),
-            Status::ApiFailure,
-            Some(200),
-        ),
-        (
-            json!({"fault": "malformed"}),
-            Status::MalformedResponse,
-            Some(200),
-        ),
-        (
-            json!({"fault": "wrong_content_type"}),
-            Status::MalformedResponse,
-            Some(200),
-        ),
-        (json!({"fault": "html"}), Status::HttpError, Some(502)),
-        (json!({"fault": "drop"}), Status::Transport, None),
-        (json!({"fault": "truncated"}), Status::Transport, None),
-        (json!({"fault": "reset"}), Status::Transport, None),
-        (json!({"fault": "redirect"}), Status::HttpError, Some(302)),
-    ];
-    for (fault, status, http) in cases {
-        emu.fault(fault.clone());
-        let e = c.get_account().unwrap_err();
-        assert_eq!(e.status(), status, "{fault}: {e:?}");
-        if http.is_some() {
-            assert_eq!(e.http_status(), http, "{fault}");
+    let table = shared("faults.json");
+    let cases = table["cases"].as_array().unwrap();
+    assert!(cases.len() >= 15);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let mut o = no_retry();
+        if let Some(ms) = case["options"]["timeout_ms"].as_u64() {
+            o.timeout = Duration::from_millis(ms);
         }
-        assert!(!e.message().is_empty());
-        assert!(!e.message().contains(SECRET_KEY) && !e.message().contains(ACCESS_KEY));
+        if let Some(bytes) = case["options"]["max_response_bytes"].as_u64() {
+            o.max_response_bytes = bytes;
+        }
+        let c = api1(&emu, &o);
+        let call = || match case["call"].as_str().unwrap() {
+            "account" => c.get_account().map(|_| ()),
+            "request" => c
+                .request("/api/some/endpoint", Some(r#"{"data":[]}"#))
+                .map(|_| ()),
+            other => panic!("{name}: unknown call {other}"),
+        };
+        emu.fault(case["fault"].clone());
+        let e = call().unwrap_err();
+        assert_eq!(e.status().name(), case["status"], "{name}: {e:?}");
+        if let Some(http) = case["http_status"].as_u64() {
+            let got = e.http_status().map(u64::from).unwrap_or(0);
+            assert_eq!(got, http, "{name}: {e:?}");
+        }
+        if let Some(code) = case["code"].as_str() {
+            assert_eq!(e.api_code(), Some(code), "{name}");
+        }
+        if let Some(message) = case["api_message"].as_str() {
+            assert_eq!(e.api_message(), Some(message), "{name}");
+        }
+        if let Some(ms) = case["retry_after_ms"].as_u64() {
+            assert_eq!(e.retry_after_ms(), Some(ms), "{name}");
+        }
+        assert!(!e.message().is_empty(), "{name}");
+        assert!(
+            !e.message().contains(secret_key()) && !e.message().contains(access_key()),
+            "{name}"
+        );
         // The client stays usable after every fault.
-        c.get_account().unwrap();
+        call().unwrap();
     }
     let s = emu.stats();
     assert_eq!(
@@ -163,17 +148,75 @@ fn each_fault_maps_to_its_status() {
     );
 }
 
+/// tests/shared/account-numbers.json: what Get Account gives for 30, 30.0,
+/// huge, negative, string, null, missing and duplicate numbers, the same in
+/// every language.
+#[test]
+fn account_numbers_of_the_shared_table() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &no_retry());
+    let table = shared("account-numbers.json");
+    for case in table["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let body = case["body"].as_str().unwrap();
+        emu.fault(json!({"fault": "raw_body", "body": body}));
+        let result = c.get_account();
+        if let Some(expect) = case.get("expect") {
+            let a = result.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            assert_eq!(a.max_retention, expect["max_retention"].as_i64(), "{name}");
+            assert_eq!(a.user_count, expect["user_count"].as_i64(), "{name}");
+            assert_eq!(a.raw_json, body, "{name}");
+        } else {
+            let e = result.err().unwrap_or_else(|| panic!("{name}: accepted"));
+            assert_eq!(e.status().name(), case["status"], "{name}: {e:?}");
+            let field = case["names"].as_str().unwrap();
+            assert!(e.message().contains(field), "{name}: {e:?}");
+        }
+    }
+}
+
+/// tests/shared/json-depth.json: the nesting the core accepts.
+#[test]
+fn json_depth_of_the_shared_table() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &no_retry());
+    let table = shared("json-depth.json");
+    for case in table["cases"].as_array().unwrap() {
+        // A number, or MAX_DEPTH (+ 1) of the header.
+        let depth = match &case["depth"] {
+            Value::Number(n) => n.as_u64().unwrap() as usize,
+            Value::String(s) if s == "MAX_DEPTH" => mimecast::json::MAX_DEPTH,
+            Value::String(s) if s == "MAX_DEPTH + 1" => mimecast::json::MAX_DEPTH + 1,
+            other => panic!("unknown depth {other}"),
+        };
+        let body = format!(
+            r#"{{"meta":{{"status":200}},"fail":[],"data":{}{}}}"#,
+            "[".repeat(depth - 1),
+            "]".repeat(depth - 1)
+        );
+        emu.fault(json!({"fault": "raw_body", "body": body}));
+        let result = c.request("/api/x/y", None);
+        if case["status"] == "MC_STATUS_OK" {
+            result.unwrap_or_else(|e| panic!("depth {depth}: {e:?}"));
+        } else {
+            let e = result.unwrap_err();
+            assert_eq!(e.status().name(), case["status"], "depth {depth}");
+        }
+    }
+}
+
 #[test]
 fn fault_details_are_exposed() {
     let emu = Emulator::start(&[]);
     let c = api1(&emu, &no_retry());
     emu.fault(json!({"fault": "rate_limited", "reset_ms": 1234}));
     let e = c.get_account().unwrap_err();
-    assert_eq!(
-        e.retry_after_ms(),
-        Some(1234),
-        "X-RateLimit-Reset, not Retry-After"
-    );
+    assert_eq!(e.retry_after_ms(), Some(1234), "X-RateLimit-Reset");
+    // Retry-After (seconds) as well: the later of the two.
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 1234, "retry_after": 3}));
+    assert_eq!(c.get_account().unwrap_err().retry_after_ms(), Some(3000));
+    emu.fault(json!({"fault": "rate_limited", "reset_ms": 5000, "retry_after": 3}));
+    assert_eq!(c.get_account().unwrap_err().retry_after_ms(), Some(5000));
     emu.fault(json!({"fault": "binding_expired"}));
     assert_eq!(
         c.get_account().unwrap_err().api_code(),
@@ -303,7 +346,7 @@ fn tls_needs_a_trusted_ca() {
 #[test]
 fn oauth_token_is_cached_and_refreshed_once_when_refused() {
     let emu = Emulator::start(&[]);
-    let c = Client::new_api2(Some(&emu.base_url), CLIENT_ID, CLIENT_SECRET, &quick()).unwrap();
+    let c = Client::new_api2(Some(&emu.base_url), client_id(), client_secret(), &quick()).unwrap();
     for _ in 0..3 {
         c.get_account().unwrap();
     }
@@ -319,7 +362,7 @@ fn oauth_token_is_cached_and_refreshed_once_when_refused() {
 fn oauth_refreshes_before_expiry_without_a_stampede() {
     let emu = Emulator::start(&["--token-ttl", "2"]);
     let c = Arc::new(
-        Client::new_api2(Some(&emu.base_url), CLIENT_ID, CLIENT_SECRET, &quick()).unwrap(),
+        Client::new_api2(Some(&emu.base_url), client_id(), client_secret(), &quick()).unwrap(),
     );
     let threads: Vec<_> = (0..8)
         .map(|_| {
@@ -349,7 +392,7 @@ fn oauth_errors_hide_the_secret() {
     let emu = Emulator::start(&[]);
     let c = Client::new_api2(
         Some(&emu.base_url),
-        CLIENT_ID,
+        client_id(),
         "wrong-secret-value",
         &no_retry(),
     )
@@ -432,7 +475,7 @@ fn logs_describe_calls_without_secrets() {
     let c = api1(&emu, &o);
     emu.fault(json!({"fault": "rate_limited", "reset_ms": 50}));
     c.get_account().unwrap();
-    let c2 = Client::new_api2(Some(&emu.base_url), CLIENT_ID, CLIENT_SECRET, &o).unwrap();
+    let c2 = Client::new_api2(Some(&emu.base_url), client_id(), client_secret(), &o).unwrap();
     c2.get_account().unwrap();
     let lines = lines.lock().unwrap();
     assert!(
@@ -448,7 +491,7 @@ fn logs_describe_calls_without_secrets() {
         "{lines:?}"
     );
     for (_, m) in lines.iter() {
-        for secret in [SECRET_KEY, ACCESS_KEY, APP_KEY, CLIENT_SECRET] {
+        for secret in [secret_key(), access_key(), app_key(), client_secret()] {
             assert!(!m.contains(secret), "secret in log line {m}");
         }
         assert!(!m.contains("Bearer"), "token in log line {m}");
@@ -462,10 +505,10 @@ fn credentials_from_a_postman_export() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("Mimecast.postman_environment.json");
     let env = json!({"id": "x", "name": "Mimecast Environment", "_postman_variable_scope": "environment", "values": [
-        {"key": "ApplicationID", "value": APP_ID, "type": "default", "enabled": true},
-        {"key": "ApplicationKey", "value": APP_KEY, "type": "secret", "enabled": true},
-        {"key": "AccessKey", "value": ACCESS_KEY, "type": "secret", "enabled": true},
-        {"key": "SecretKey", "value": SECRET_KEY, "type": "secret", "enabled": true},
+        {"key": "ApplicationID", "value": app_id(), "type": "default", "enabled": true},
+        {"key": "ApplicationKey", "value": app_key(), "type": "secret", "enabled": true},
+        {"key": "AccessKey", "value": access_key(), "type": "secret", "enabled": true},
+        {"key": "SecretKey", "value": secret_key(), "type": "secret", "enabled": true},
         {"key": "baseUrl", "value": emu.base_url, "type": "default", "enabled": true}]});
     std::fs::write(&path, env.to_string()).unwrap();
     let a = Client::from_postman_file(&path, &quick())

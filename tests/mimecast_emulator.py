@@ -85,7 +85,9 @@ Control endpoints (no auth, not counted in stats)
                                    at least one non-control request
     GET  /_emulator/requests       recent requests {method, path, query,
                                    headers (Authorization -> "<redacted>"),
-                                   body (parsed JSON / form, secrets redacted)}
+                                   body (parsed JSON / form, secrets redacted),
+                                   raw_body (a JSON body's exact text)}
+    GET  /_emulator/tokens         every OAuth token issued (for memory scans)
     POST /_emulator/expire-tokens  make every issued OAuth token expired
     ANY  /_emulator/redirect-target  target of the redirect fault; records a
                                    hit and whether Authorization arrived
@@ -100,8 +102,9 @@ page_fail only fires on its page and does not block the queue):
     forbidden           403 err_xdk_operation_forbidden
     binding_expired     418 err_xdk_binding_expired "Binding expired"
     rate_limited        429 err_rate_limit_exceeded; X-RateLimit-Limit 100,
-                        -Remaining 0, -Reset = param reset_ms (1500) and a
-                        deliberately different Retry-After: 300
+                        -Remaining 0, -Reset = param reset_ms (1500); with
+                        param retry_after (seconds, or an HTTP date) also a
+                        Retry-After header, as some API 2.0 gateways send
     server_error        500 envelope err_server_error
     api_fail            200 with fail non-empty; params code
                         (err_validation_blank), message ("Value cannot be blank")
@@ -117,8 +120,20 @@ page_fail only fires on its page and does not block the queue):
     drop                close the connection without any response
     reset               headers + part of the body, then TCP RST (SO_LINGER 0)
     redirect            302 to /_emulator/redirect-target
+    page_cycle          param page (3) of get-audit-events names, as its next
+                        token, the one that led to param back_to (2): the
+                        pages form a cycle (A -> B -> A when 3 and 2)
     page_fail           param page (1-based): that page of get-audit-events is
                         HTTP 200 with a fail entry (params code, message)
+    raw_body            answer with param body (text, sent byte for byte as
+                        UTF-8), HTTP param status (200) and Content-Type param
+                        content_type (application/json): a given account
+                        body, a deeply nested envelope, a page whose next
+                        token repeats an earlier one
+
+Every response leaves in one write on a TCP_NODELAY socket: a response split
+into a header write and a body write would wait for the client's delayed ACK
+(Nagle), about 40 ms per keep-alive request.
 """
 from __future__ import annotations
 
@@ -148,18 +163,9 @@ from urllib.parse import parse_qs, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-DEFAULT_KEYS = {
-    "app_id": "6f6b3f73-1a2b-4c3d-9e8f-0123456789ab",
-    "app_key": "c2f1c8a0-5d8e-4f5a-9b7c-abcdef012345",
-    "access_key": (
-        "mYtOL3XZCOwG96BOiFTZRmMtmBmXMf4ULJMl0iBEPbQk4hgyl5nORmSY3EG8dS5tZEsQqhHdd"
-        "iO6rrDY6EbZ6ao7FxCpDaTw8QCuiRWOV3ldvoHfXPEgPWdiL0MC-7AIwH9OvEc8lXrJeYVO2tmyWA"
-    ),
-    # Computed, not hand-typed: base64 of bytes 0x00..0x3f.
-    "secret_key": base64.b64encode(bytes(range(64))).decode("ascii"),
-    "client_id": "emulator-client-id-0001",
-    "client_secret": "emulator-client-secret-s3cr3t-0001",
-}
+# One place for the built-in keys: every test suite reads the same file.
+with open(os.path.join(HERE, "shared", "emulator-keys.json"), encoding="utf-8") as _f:
+    DEFAULT_KEYS = dict(json.load(_f)["keys"])
 
 FAULTS = (
     "unauthorized",
@@ -179,13 +185,20 @@ FAULTS = (
     "drop",
     "reset",
     "redirect",
+    "page_cycle",
     "page_fail",
+    "raw_body",
 )
 
 AUDIT_PATH = "/api/audit/get-audit-events"
 ACCOUNT_PATH = "/api/account/get-account"
 REDIRECT_TARGET = "/_emulator/redirect-target"
-PROXY_ALLOWED_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# The proxy also reaches this emulator under a name that no resolver knows
+# (.test is reserved): a client can only get there through the proxy, which
+# is how tests show that an environment proxy applies to a remote host
+# (loopback targets never use one).
+PROXY_TEST_HOST = "emulator.mimecast.test"
+PROXY_ALLOWED_HOSTS = {"127.0.0.1", "localhost", "::1", PROXY_TEST_HOST}
 
 DATE_RE = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} "
@@ -413,11 +426,14 @@ class State:
 
     def take_fault(self, page: int | None) -> dict | None:
         """Consume one use of the first applicable queued fault.
-        page_fail only applies to the audit page it names (page is None for
-        other requests), so it waits without blocking later faults."""
+        page_fail and page_cycle only apply to the audit page they name (page
+        is None for other requests), so they wait without blocking later
+        faults."""
         with self.lock:
             for spec in self.faults:
                 if spec["fault"] == "page_fail" and spec.get("page", 1) != page:
+                    continue
+                if spec["fault"] == "page_cycle" and spec.get("page", 3) != page:
                     continue
                 spec["times"] -= 1
                 if spec["times"] <= 0:
@@ -466,6 +482,8 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self):
         cfg = self.emulator.config
         self.timeout = cfg.idle_timeout
+        # Responses leave in one write (send_raw); no Nagle wait on what follows.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.emulator.ssl_context is not None:
             # Handshake here, in the connection's own thread, so a silent
             # client cannot stall the accept loop.
@@ -560,9 +578,11 @@ class Handler(BaseHTTPRequestHandler):
                 "<redacted>" if k.lower() in ("authorization", "proxy-authorization") else v
             )
         parsed = None
+        raw = None
         if body:
             try:
                 parsed = json.loads(body.decode("utf-8"))
+                raw = body.decode("utf-8")
             except (ValueError, UnicodeDecodeError):
                 form = parse_qs(body.decode("latin-1"))
                 parsed = (
@@ -578,6 +598,7 @@ class Handler(BaseHTTPRequestHandler):
                     "query": query,
                     "headers": headers,
                     "body": parsed,
+                    "raw_body": raw,
                 }
             )
 
@@ -603,9 +624,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        # Headers and body in one write: two writes make every keep-alive
+        # request after the first wait for the client's delayed ACK (Nagle).
+        self._headers_buffer.append(b"\r\n")
+        head = b"".join(self._headers_buffer)
+        self._headers_buffer = []
+        self.wfile.write(head if self.command == "HEAD" else head + body)
 
     def send_json(self, status: int, obj, headers=None, consume_quota=True):
         # ensure_ascii=False: non-ASCII travels as raw UTF-8, like the real API.
@@ -644,6 +668,11 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 log = list(st.log)
             return self.send_json(200, log, consume_quota=False)
+        if path == "/_emulator/tokens" and self.command == "GET":
+            # For tests that look for the token in a client's memory.
+            with st.lock:
+                tokens = sorted(st.tokens)
+            return self.send_json(200, tokens, consume_quota=False)
         if path == "/_emulator/expire-tokens" and self.command == "POST":
             st.expire_tokens()
             return self.send_json(200, {"expired": True}, consume_quota=False)
@@ -741,6 +770,7 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, UnicodeDecodeError):
             pass
         page = self.audit_page_number(payload) if path == AUDIT_PATH else None
+        self.page_payload = payload
         fault = self.emulator.state.take_fault(page)
 
         def respond():
@@ -920,19 +950,28 @@ class Handler(BaseHTTPRequestHandler):
                 ),
             )
         if name == "rate_limited":
+            headers = {
+                "X-RateLimit-Limit": "100",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": str(int(f.get("reset_ms", 1500))),
+            }
+            if "retry_after" in f:
+                headers["Retry-After"] = str(f["retry_after"])
             raise Reply(
                 429,
                 fail_envelope(429, "err_rate_limit_exceeded", "Rate limit exceeded", True),
-                {
-                    "X-RateLimit-Limit": "100",
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset": str(int(f.get("reset_ms", 1500))),
-                    # Deliberately different from Reset: catches clients that read it.
-                    "Retry-After": "300",
-                },
+                headers,
             )
         if name == "server_error":
             raise Reply(500, fail_envelope(500, "err_server_error", "Internal Server Error", True))
+        if name == "page_cycle":
+            page = self.audit_page(self.page_payload)
+            size = page["meta"]["pagination"]["pageSize"]
+            back_to = int(f.get("back_to", 2))
+            page["meta"]["pagination"]["next"] = self.emulator.state.page_tokens.make(
+                size * (back_to - 1)
+            )
+            raise Reply(200, page)
         if name in ("api_fail", "page_fail"):
             default = (
                 ("err_validation_blank", "Value cannot be blank")
@@ -997,6 +1036,12 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.send_raw(200, body[:40], "application/json", content_length=len(body))
             return self.hard_close(rst=True)
+        if name == "raw_body":
+            return self.send_raw(
+                int(f.get("status", 200)),
+                str(f.get("body", "")).encode("utf-8"),
+                str(f.get("content_type", "application/json")),
+            )
         if name == "redirect":
             scheme = "https" if self.emulator.ssl_context else "http"
             host = self.headers.get("Host") or f"{self.emulator.config.host}:{self.emulator.port}"
@@ -1132,6 +1177,8 @@ class ProxyHandler(socketserver.StreamRequestHandler):
         if host.lower() not in PROXY_ALLOWED_HOSTS:
             self.reply(403, "Forbidden")
             return None
+        if host.lower() == PROXY_TEST_HOST:
+            host = "127.0.0.1"
         try:
             return socket.create_connection((host, port), timeout=10)
         except OSError:

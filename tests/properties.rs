@@ -123,6 +123,8 @@ proptest! {
         seconds in 0u64..4_102_444_800,
         request_id in "[A-Za-z0-9{}-]{1,40}",
     ) {
+        // Dot segments are refused (they are not what the server acts on).
+        prop_assume!(!path.split('/').any(|s| s == "." || s == ".."));
         let date = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds)).replace("GMT", "UTC");
         let secret_b64 = b64(&secret);
         let keys = Api1Keys { app_id: "app", app_key: &app_key, access_key: &access_key, secret_key: &secret_b64 };

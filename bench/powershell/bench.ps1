@@ -1,6 +1,6 @@
 # PowerShell side of the libmimecast benchmarks (run by bench/run.sh only when pwsh is installed).
 #   pwsh -NoProfile -File bench.ps1 -Mode sign|rt -Iters N -Reps R [-Url URL] [-ModulePath DIR]
-# Mimecast's PowerShell sample against the module (bindings/powershell/Mimecast) when it exists:
+# Mimecast's PowerShell sample against the module (built by bench/run.sh with bindings/powershell/build.ps1):
 # Connect-Mimecast -FromEnvironment (MIMECAST_* variables), then Get-MimecastAuthHeader / Get-MimecastAccount.
 param([string]$Mode, [int]$Iters, [int]$Reps, [string]$Url = "", [string]$ModulePath = "")
 $ErrorActionPreference = "Stop"

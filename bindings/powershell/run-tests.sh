@@ -4,9 +4,12 @@
 #   2. builds the native library, the C# library and the packaged module (build.ps1 -> out/Mimecast);
 #   3. copies the package to a temporary directory (the tests import it from there);
 #   4. starts the emulator (HTTP, with its proxy) and a second one over TLS;
-#   5. runs Pester (tests/*.Tests.ps1). The last line printed is "N passed, M failed".
+#   5. runs Pester (tests/*.Tests.ps1, or the files given as arguments). The last line printed is "N passed, M failed".
+# Usage: run-tests.sh [tests/Some.Tests.ps1 ...]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+test_paths="$here/tests"
+if [ $# -gt 0 ]; then test_paths="$(for f in "$@"; do realpath "$f"; done | paste -sd,)"; fi
 repo="$(cd "$here/../.." && pwd)"
 cd "$repo"
 export PATH="$HOME/.dotnet/tools:$PATH"
@@ -76,4 +79,4 @@ env -u MIMECAST_LIBRARY -u MIMECAST_BASE_URL -u MIMECAST_APP_ID -u MIMECAST_APP_
     -u HTTPS_PROXY -u https_proxy -u HTTP_PROXY -u http_proxy -u ALL_PROXY -u all_proxy \
     MIMECAST_TEST_MODULE_DIR="$tmp/Mimecast" MIMECAST_TEST_URL="$url" MIMECAST_TEST_PROXY="$proxy" \
     MIMECAST_TEST_TLS_URL="$tls_url" MIMECAST_TEST_REPO="$repo" MIMECAST_TEST_PWSH="$(command -v pwsh)" \
-    pwsh -NoProfile -NonInteractive -File "$here/tests/Invoke-Tests.ps1" -PesterPath "$pester" -TestsPath "$here/tests"
+    pwsh -NoProfile -NonInteractive -File "$here/tests/Invoke-Tests.ps1" -PesterPath "$pester" -TestsPath "$test_paths"

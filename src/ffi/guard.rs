@@ -1,10 +1,11 @@
 //! The plumbing every export uses: the panic boundary, the thread-local last
 //! error, and checked conversion of C arguments.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use crate::error::{Error, Result, Status};
 
@@ -103,7 +104,7 @@ where
     F: FnOnce() -> Result<()>,
 {
     clear_last_error();
-    let error = match catch_unwind(AssertUnwindSafe(body)) {
+    let error = match quietly(body) {
         Ok(Ok(())) => return Status::Ok,
         Ok(Err(e)) => e,
         Err(_) => Error::new(
@@ -118,7 +119,33 @@ where
 /// Runs the body of an infallible export (the `_free` functions): a panic is
 /// swallowed, because unwinding into C is undefined behaviour.
 pub(crate) fn guard_void<F: FnOnce()>(body: F) {
-    let _ = catch_unwind(AssertUnwindSafe(body));
+    let _ = quietly(body);
+}
+
+thread_local! {
+    // How deep this thread is inside calls through the C ABI.
+    static INSIDE: Cell<u32> = const { Cell::new(0) };
+}
+
+static QUIET_HOOK: Once = Once::new();
+
+/// Runs `body`, catching a panic without letting Rust's panic message reach
+/// the host's stderr: a library must not write there. The hook installed
+/// once stays silent only for panics on a thread that is inside a call into
+/// the library, and hands every other panic to the hook it replaced.
+fn quietly<T>(body: impl FnOnce() -> T) -> std::thread::Result<T> {
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if INSIDE.with(Cell::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    INSIDE.with(|c| c.set(c.get() + 1));
+    let result = catch_unwind(AssertUnwindSafe(body));
+    INSIDE.with(|c| c.set(c.get() - 1));
+    result
 }
 
 /// Borrows a required UTF-8 string argument.

@@ -20,6 +20,7 @@ use std::time::Duration;
 use crate::client::{Api1Keys, Client};
 use crate::error::Error;
 use crate::options::{Options, ProxySetting};
+use crate::pager::PageCursor;
 
 pub use crate::error::mc_status;
 pub use crate::options::mc_log_level;
@@ -34,7 +35,8 @@ use objects::{AccountBox, SignedHeadersBox};
 /// pool. Created by mc_client_new(), freed by mc_client_free().
 /// Thread-safe: one client may be used from many threads at once.
 pub struct mc_client {
-    inner: Client,
+    // Shared with the pagers made from it, which keep it alive.
+    inner: Arc<Client>,
 }
 
 /// Options for mc_client_new(). Created by mc_options_new() with production
@@ -439,9 +441,15 @@ pub unsafe extern "C" fn mc_client_new(
         };
         let base_url = str_arg("base_url", base_url)?;
         let client = Client::new_api1(base_url, keys, &options_or_default(options))?;
-        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        *out = new_client(client);
         Ok(())
     })
+}
+
+fn new_client(client: Client) -> *mut mc_client {
+    Box::into_raw(Box::new(mc_client {
+        inner: Arc::new(client),
+    }))
 }
 
 unsafe fn options_or_default(options: *const mc_options) -> Options {
@@ -482,7 +490,7 @@ pub unsafe extern "C" fn mc_client_new_oauth(
             client_secret,
             &options_or_default(options),
         )?;
-        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        *out = new_client(client);
         Ok(())
     })
 }
@@ -502,7 +510,7 @@ pub unsafe extern "C" fn mc_client_new_from_env(
     guard(|| {
         out_arg("out", out)?;
         let client = Client::from_env(&options_or_default(options))?;
-        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        *out = new_client(client);
         Ok(())
     })
 }
@@ -534,7 +542,7 @@ pub unsafe extern "C" fn mc_client_new_from_variables(
             }
         }
         let client = Client::from_variables(pairs, &options_or_default(options))?;
-        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        *out = new_client(client);
         Ok(())
     })
 }
@@ -562,7 +570,7 @@ pub unsafe extern "C" fn mc_client_new_from_postman(
             ));
         }
         let client = Client::from_postman_file(Path::new(path), &options_or_default(options))?;
-        *out = Box::into_raw(Box::new(mc_client { inner: client }));
+        *out = new_client(client);
         Ok(())
     })
 }
@@ -686,7 +694,7 @@ pub unsafe extern "C" fn mc_request_page(
             Some(t) => to_cstring(t).into_raw(),
             None => std::ptr::null_mut(),
         };
-        *response_json = to_cstring(&response.body).into_raw();
+        *response_json = into_c_string(response.body).into_raw();
         Ok(())
     })
 }
@@ -712,7 +720,94 @@ pub unsafe extern "C" fn mc_request(
         let path = str_arg("path", path)?;
         let body = opt_str_arg("json_body", json_body)?;
         let response = counting_retries(client.inner.request(path, body), |r| r.retries)?;
-        *response_json = to_cstring(&response.body).into_raw();
+        *response_json = into_c_string(response.body).into_raw();
         Ok(())
+    })
+}
+
+/// A pull over every page of a paged endpoint, made by mc_pager_new().
+/// Not thread-safe: use one pager from one thread at a time (different
+/// pagers, and other calls on the same client, may run on other threads).
+pub struct mc_pager {
+    client: Arc<Client>,
+    cursor: PageCursor,
+}
+
+/// Starts a pull over every page of a paged endpoint: like
+/// mc_request_page(), with the page token carried from page to page.
+///
+/// `json_body` (NULL for {"data":[]}) and `page_size` (0 leaves the server's
+/// default) are as for mc_request_page(). No request is made here. The pager
+/// keeps the client alive: it may be freed before the pager. Free the pager
+/// with mc_pager_free().
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_pager_new(
+    client: *const mc_client,
+    path: *const c_char,
+    json_body: *const c_char,
+    page_size: u32,
+    out: *mut *mut mc_pager,
+) -> mc_status {
+    guard(|| {
+        out_arg("out", out)?;
+        let client = handle_ref("client", client)?;
+        let path = str_arg("path", path)?;
+        let body = opt_str_arg("json_body", json_body)?;
+        crate::sign::validate_path(path)?;
+        if let Some(b) = body {
+            crate::json::check_object_body(b)?;
+        }
+        *out = Box::into_raw(Box::new(mc_pager {
+            client: client.inner.clone(),
+            cursor: PageCursor::new(path, body, page_size),
+        }));
+        Ok(())
+    })
+}
+
+/// Fetches the next page of the pull.
+///
+/// On success `*page_json` receives the page's whole envelope (free with
+/// mc_free()), or NULL when the pull is over: after the last page (no
+/// `next` token), or after a page with no data. A page token the server
+/// already sent in this pull gives MC_STATUS_MALFORMED_RESPONSE and ends the
+/// pull (the pages form a cycle that would never end). After any other
+/// failure the pager has not moved: calling again retries the same page.
+/// Failures are those of mc_request_page().
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn mc_pager_next(
+    pager: *mut mc_pager,
+    page_json: *mut *mut c_char,
+) -> mc_status {
+    guard(|| {
+        out_arg("page_json", page_json)?;
+        let pager = handle_mut("pager", pager)?;
+        let page = counting_retries(pager.cursor.next_page(&pager.client), |p| {
+            p.as_ref().map_or(0, |r| r.retries)
+        })?;
+        *page_json = match page {
+            Some(r) => into_c_string(r.body).into_raw(),
+            None => std::ptr::null_mut(),
+        };
+        Ok(())
+    })
+}
+
+/// Frees a pager. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn mc_pager_free(pager: *mut mc_pager) {
+    if !pager.is_null() {
+        guard_void(|| drop(Box::from_raw(pager)));
+    }
+}
+
+/// A response body as a C string without copying it (JSON text that was
+/// checked holds no NUL byte; anything else is copied with NUL replaced).
+fn into_c_string(body: String) -> std::ffi::CString {
+    std::ffi::CString::new(body).unwrap_or_else(|e| {
+        let text = String::from_utf8_lossy(&e.into_vec()).into_owned();
+        to_cstring(&text)
     })
 }

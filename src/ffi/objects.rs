@@ -143,12 +143,8 @@ impl AccountBox {
                 }
             }
         };
-        let json = match crate::envelope::first_data_item_span(&a.raw_json) {
-            Some(span) => a.raw_json[span].to_owned(),
-            None => a.json.to_string(),
-        };
         let mut public = mc_account {
-            json: keep(Some(&json))?,
+            json: keep(Some(&a.json))?,
             raw_json: keep(Some(&a.raw_json))?,
             account_code: keep(a.account_code.as_deref())?,
             account_name: keep(a.account_name.as_deref())?,

@@ -8,19 +8,50 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 
 use serde_json::Value;
 
-pub const APP_ID: &str = "6f6b3f73-1a2b-4c3d-9e8f-0123456789ab";
-pub const APP_KEY: &str = "c2f1c8a0-5d8e-4f5a-9b7c-abcdef012345";
-pub const ACCESS_KEY: &str = "mYtOL3XZCOwG96BOiFTZRmMtmBmXMf4ULJMl0iBEPbQk4hgyl5nORmSY3EG8dS5tZEsQqhHddiO6rrDY6EbZ6ao7FxCpDaTw8QCuiRWOV3ldvoHfXPEgPWdiL0MC-7AIwH9OvEc8lXrJeYVO2tmyWA";
-pub const SECRET_KEY: &str =
-    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
-pub const CLIENT_ID: &str = "emulator-client-id-0001";
-pub const CLIENT_SECRET: &str = "emulator-client-secret-s3cr3t-0001";
-
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A table of tests/shared/ (the same data every language's suite reads).
+pub fn shared(name: &str) -> Value {
+    let path = repo().join("tests/shared").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
+}
+
+/// One of the emulator's built-in keys, from the file it reads them from
+/// (tests/shared/emulator-keys.json), read once.
+pub fn key(name: &str) -> &'static str {
+    static KEYS: Mutex<Option<&'static Value>> = Mutex::new(None);
+    let mut cached = KEYS.lock().unwrap();
+    let keys: &'static Value =
+        cached.get_or_insert_with(|| Box::leak(Box::new(shared("emulator-keys.json"))));
+    keys["keys"][name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no key {name}"))
+}
+
+pub fn app_id() -> &'static str {
+    key("app_id")
+}
+pub fn app_key() -> &'static str {
+    key("app_key")
+}
+pub fn access_key() -> &'static str {
+    key("access_key")
+}
+pub fn secret_key() -> &'static str {
+    key("secret_key")
+}
+pub fn client_id() -> &'static str {
+    key("client_id")
+}
+pub fn client_secret() -> &'static str {
+    key("client_secret")
 }
 
 pub struct Emulator {

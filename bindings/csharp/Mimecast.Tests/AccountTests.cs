@@ -35,9 +35,14 @@ namespace Mimecast.Tests
             Assert.Equal("SC7Q9", a.SupportCode);
             Assert.Equal("full", a.Type);
             Assert.Equal(250, a.UserCount);
-            using var doc = JsonDocument.Parse(a.RawJson);
+            using var doc = JsonDocument.Parse(a.Json);
             Assert.Equal("Exämple Corp Ltd", doc.RootElement.GetProperty("accountName").GetString());
-            Assert.Contains("\"data\"", a.ResponseJson);
+            // RawJson is the whole body in every binding; Json its data[0].
+            using var body = JsonDocument.Parse(a.RawJson);
+            Assert.Equal(doc.RootElement.GetRawText(), body.RootElement.GetProperty("data")[0].GetRawText());
+#pragma warning disable CS0618 // the obsolete alias stays equal to RawJson
+            Assert.Equal(a.RawJson, a.ResponseJson);
+#pragma warning restore CS0618
             Assert.DoesNotContain("Ventilator", a.ToString());
         }
 

@@ -30,6 +30,24 @@ namespace Mimecast.Tests
         }
 
         public static string PathOf(params string[] parts) => Path.Combine(Root, Path.Combine(parts));
+
+        /// <summary>A table of tests/shared/ (the same data every language's suite reads).</summary>
+        public static JsonElement Shared(string name) =>
+            JsonDocument.Parse(File.ReadAllText(PathOf("tests", "shared", name))).RootElement.Clone();
+
+        /// <summary>bindings/errors.json, the error taxonomy every binding shares.</summary>
+        public static JsonElement ErrorKinds() =>
+            JsonDocument.Parse(File.ReadAllText(PathOf("bindings", "errors.json"))).RootElement.GetProperty("kinds").Clone();
+
+        /// <summary>The C# exception type bindings/errors.json assigns to an mc_status name.</summary>
+        public static Type ExceptionFor(string status)
+        {
+            foreach (var kind in ErrorKinds().EnumerateArray())
+                foreach (var s in kind.GetProperty("statuses").EnumerateArray())
+                    if (s.GetString() == status)
+                        return typeof(MimecastException).Assembly.GetType("Mimecast." + kind.GetProperty("csharp").GetString(), throwOnError: true)!;
+            throw new ArgumentException("no kind claims " + status);
+        }
     }
 
     /// <summary>One running tests/mimecast_emulator.py process.</summary>
@@ -41,14 +59,14 @@ namespace Mimecast.Tests
         public string BaseUrl { get; }
         public string? ProxyUrl { get; }
 
-        public const string AppId = "6f6b3f73-1a2b-4c3d-9e8f-0123456789ab";
-        public const string AppKey = "c2f1c8a0-5d8e-4f5a-9b7c-abcdef012345";
-        public const string AccessKey = "mYtOL3XZCOwG96BOiFTZRmMtmBmXMf4ULJMl0iBEPbQk4hgyl5nORmSY3EG8dS5tZEsQqhHddiO6rrDY6EbZ6ao7FxCpDaTw8QCuiRWOV3ldvoHfXPEgPWdiL0MC-7AIwH9OvEc8lXrJeYVO2tmyWA";
-        public static readonly string SecretKey = Convert.ToBase64String(Range64());
-        public const string ClientId = "emulator-client-id-0001";
-        public const string ClientSecret = "emulator-client-secret-s3cr3t-0001";
-
-        private static byte[] Range64() { var b = new byte[64]; for (int i = 0; i < 64; i++) b[i] = (byte)i; return b; }
+        // The emulator's built-in keys, from the file it reads them from (tests/shared/emulator-keys.json).
+        private static readonly JsonElement Keys = Repo.Shared("emulator-keys.json").GetProperty("keys");
+        public static readonly string AppId = Keys.GetProperty("app_id").GetString()!;
+        public static readonly string AppKey = Keys.GetProperty("app_key").GetString()!;
+        public static readonly string AccessKey = Keys.GetProperty("access_key").GetString()!;
+        public static readonly string SecretKey = Keys.GetProperty("secret_key").GetString()!;
+        public static readonly string ClientId = Keys.GetProperty("client_id").GetString()!;
+        public static readonly string ClientSecret = Keys.GetProperty("client_secret").GetString()!;
 
         public Emulator(params string[] args)
         {
@@ -101,6 +119,12 @@ namespace Mimecast.Tests
                     d[p.Name] = p.GetValue(parameters)!;
             Post("/_emulator/faults", JsonSerializer.Serialize(d));
         }
+
+        /// <summary>Queues a fault given as the JSON object of a shared table (<c>{"fault": name, ...}</c>).</summary>
+        public void Fault(JsonElement spec) => Post("/_emulator/faults", spec.GetRawText());
+
+        /// <summary>Makes the next answer <paramref name="body"/>, byte for byte (fault raw_body).</summary>
+        public void RawBody(string body) => Fault("raw_body", 1, new { body });
 
         public JsonElement Stats()
         {

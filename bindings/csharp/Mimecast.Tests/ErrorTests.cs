@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
+using Mimecast.Native;
 using Xunit;
 
 namespace Mimecast.Tests
@@ -17,131 +20,51 @@ namespace Mimecast.Tests
             Assert.DoesNotContain(Emulator.AppKey, e.Message);
         }
 
-        [Fact]
-        public void Unauthorized()
+        /// <summary>The names of tests/shared/faults.json's cases.</summary>
+        public static IEnumerable<object[]> FaultCases()
         {
-            using var c = NoRetry();
-            Emu.Fault("unauthorized");
-            var e = Assert.Throws<MimecastAuthenticationException>(() => c.GetAccount());
-            Assert.Equal(MimecastStatus.Unauthorized, e.Status);
-            Assert.Equal(401, e.HttpStatus);
-            Assert.Equal("err_xdk_invalid_signature", e.ErrorCode);
-            Assert.Equal("0004 Invalid Signature", e.ApiMessage);
+            foreach (var c in Repo.Shared("faults.json").GetProperty("cases").EnumerateArray())
+                yield return new object[] { c.GetProperty("name").GetString()! };
+        }
+
+        [Fact]
+        public void FaultTableIsNotEmpty() => Assert.True(FaultCases().Count() >= 15);
+
+        /// <summary>
+        /// tests/shared/faults.json: fault -> status, as in every suite; the exception type is the one
+        /// bindings/errors.json assigns to the status.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(FaultCases))]
+        public void FaultTable(string name)
+        {
+            var c = Repo.Shared("faults.json").GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);
+            var options = new MimecastClientOptions { MaxRetries = 0, Timeout = TimeSpan.FromSeconds(10) };
+            if (c.TryGetProperty("options", out var o))
+            {
+                if (o.TryGetProperty("timeout_ms", out var t)) options.Timeout = TimeSpan.FromMilliseconds(t.GetInt32());
+                if (o.TryGetProperty("max_response_bytes", out var m)) options.MaxResponseBytes = m.GetInt64();
+            }
+            using var client = Emu.Client(options);
+            Emu.Fault(c.GetProperty("fault"));
+            Action call = c.GetProperty("call").GetString() switch
+            {
+                "account" => () => client.GetAccount(),
+                "request" => () => client.Request("/api/some/endpoint", "{\"data\":[]}"),
+                var other => throw new InvalidOperationException("unknown call " + other),
+            };
+            var status = c.GetProperty("status").GetString()!;
+            var e = Assert.ThrowsAny<MimecastException>(call);
+            Assert.Equal(Repo.ExceptionFor(status), e.GetType());
+            Assert.Equal(status, Utf8.PtrToString(NativeMethods.mc_status_name((uint)e.Status)));
+            if (c.TryGetProperty("http_status", out var http)) Assert.Equal(http.GetInt32(), e.HttpStatus);
+            if (c.TryGetProperty("code", out var code)) Assert.Equal(code.GetString(), e.ErrorCode);
+            if (c.TryGetProperty("api_message", out var api)) Assert.Equal(api.GetString(), e.ApiMessage);
+            if (c.TryGetProperty("retry_after_ms", out var retry))
+                Assert.Equal(TimeSpan.FromMilliseconds(retry.GetInt32()), Assert.IsType<MimecastRateLimitedException>(e).RetryAfter);
+            Assert.False(string.IsNullOrEmpty(e.Message));
             NoSecrets(e);
-        }
-
-        [Fact]
-        public void WrongKeysAreUnauthorized()
-        {
-            using var c = new MimecastClient(Emu.BaseUrl, Emulator.AppId, "wrong-app-key", Emulator.AccessKey, Emulator.SecretKey);
-            var e = Assert.Throws<MimecastAuthenticationException>(() => c.GetAccount());
-            Assert.Equal(401, e.HttpStatus);
-            Assert.Equal("err_xdk_invalid_signature", e.ErrorCode);
-            NoSecrets(e);
-        }
-
-        [Fact]
-        public void Forbidden()
-        {
-            using var c = NoRetry();
-            Emu.Fault("forbidden");
-            var e = Assert.Throws<MimecastAuthenticationException>(() => c.GetAccount());
-            Assert.Equal(MimecastStatus.Unauthorized, e.Status);
-            Assert.Equal(403, e.HttpStatus);
-            Assert.Equal("err_xdk_operation_forbidden", e.ErrorCode);
-        }
-
-        [Fact]
-        public void BindingExpired()
-        {
-            using var c = NoRetry();
-            Emu.Fault("binding_expired");
-            var e = Assert.Throws<MimecastBindingExpiredException>(() => c.Request("/api/x"));
-            Assert.Equal(MimecastStatus.BindingExpired, e.Status);
-            Assert.Equal(418, e.HttpStatus);
-            Assert.Equal("err_xdk_binding_expired", e.ErrorCode);
-            Assert.IsAssignableFrom<MimecastAuthenticationException>(e);
-        }
-
-        [Fact]
-        public void RateLimitedCarriesRetryAfterFromResetHeader()
-        {
-            using var c = NoRetry();
-            Emu.Fault("rate_limited", 1, new { reset_ms = 1234 });
-            var e = Assert.Throws<MimecastRateLimitedException>(() => c.GetAccount());
-            Assert.Equal(MimecastStatus.RateLimited, e.Status);
-            Assert.Equal(429, e.HttpStatus);
-            Assert.Equal(TimeSpan.FromMilliseconds(1234), e.RetryAfter);
-        }
-
-        [Fact]
-        public void ApiFailUnderHttp200()
-        {
-            using var c = NoRetry();
-            Emu.Fault("api_fail", 1, new { code = "err_validation_blank", message = "Value cannot be blank" });
-            var e = Assert.Throws<MimecastApiException>(() => c.Request("/api/directory/find-groups"));
-            Assert.Equal(MimecastStatus.ApiFailure, e.Status);
-            Assert.Equal(200, e.HttpStatus);
-            Assert.Equal("err_validation_blank", e.ErrorCode);
-            Assert.Equal("Value cannot be blank", e.ApiMessage);
-        }
-
-        [Fact]
-        public void Malformed()
-        {
-            using var c = NoRetry();
-            Emu.Fault("malformed");
-            var e = Assert.Throws<MimecastResponseException>(() => c.GetAccount());
-            Assert.Equal(MimecastStatus.MalformedResponse, e.Status);
-        }
-
-        [Fact]
-        public void ServerError()
-        {
-            using var c = NoRetry();
-            Emu.Fault("server_error");
-            var e = Assert.Throws<MimecastApiException>(() => c.GetAccount());
-            Assert.Equal(MimecastStatus.HttpError, e.Status);
-            Assert.Equal(500, e.HttpStatus);
-        }
-
-        [Fact]
-        public void SlowServerWithShortTimeoutTimesOut()
-        {
-            using var c = NoRetry(TimeSpan.FromMilliseconds(700));
-            Emu.Fault("slow", 1, new { delay_s = 3 });
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            var e = Assert.Throws<MimecastTimeoutException>(() => c.GetAccount());
-            Assert.Equal(MimecastStatus.Timeout, e.Status);
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2.5), "took " + sw.Elapsed);
-        }
-
-        [Fact]
-        public void DroppedConnectionIsTransportError()
-        {
-            using var c = NoRetry();
-            Emu.Fault("drop");
-            var e = Assert.Throws<MimecastTransportException>(() => c.GetAccount());
-            Assert.Equal(MimecastStatus.Transport, e.Status);
-            Assert.Equal(0, e.HttpStatus);
-        }
-
-        [Fact]
-        public void HugeResponseOverLimitIsTooLarge()
-        {
-            using var c = Emu.Client(new MimecastClientOptions { MaxRetries = 0, MaxResponseBytes = 1024 * 1024 });
-            Emu.Fault("huge", 1, new { size_bytes = 2 * 1024 * 1024 });
-            var e = Assert.Throws<MimecastResponseException>(() => c.Request("/api/x"));
-            Assert.Equal(MimecastStatus.ResponseTooLarge, e.Status);
-        }
-
-        [Fact]
-        public void HtmlErrorPageIsNotTakenForSuccess()
-        {
-            using var c = NoRetry();
-            Emu.Fault("html");
-            var e = Assert.ThrowsAny<MimecastException>(() => c.GetAccount());
-            Assert.Equal(502, e.HttpStatus);
+            call(); // the client works again
         }
 
         [Fact]

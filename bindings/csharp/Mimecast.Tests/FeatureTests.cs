@@ -57,7 +57,7 @@ namespace Mimecast.Tests
             using var c = Emu.Client();
             Emu.Fault("page_fail", 1, new { page = 2 });
             var seen = new List<JsonElement>();
-            var e = Assert.Throws<MimecastApiException>(() => { foreach (var i in c.Paginate(AuditPath, null, 3)) seen.Add(i); });
+            var e = Assert.Throws<MimecastApiFailureException>(() => { foreach (var i in c.Paginate(AuditPath, null, 3)) seen.Add(i); });
             Assert.Equal(MimecastStatus.ApiFailure, e.Status);
             Assert.False(string.IsNullOrEmpty(e.ErrorCode));
             Assert.Equal(3, seen.Count); // page 1 only
@@ -84,9 +84,55 @@ namespace Mimecast.Tests
         {
             using var c = Emu.Client();
             Emu.Fault("page_fail", 1, new { page = 1 });
-            await Assert.ThrowsAsync<MimecastApiException>(async () => { await foreach (var _ in c.PaginateAsync(AuditPath, null, 3)) { } });
+            await Assert.ThrowsAsync<MimecastApiFailureException>(async () => { await foreach (var _ in c.PaginateAsync(AuditPath, null, 3)) { } });
         }
 #endif
+
+        /// <summary>Issue 10 item 6: pages A -> B -> A looped forever; the native pager refuses a repeated token.</summary>
+        private void QueueCycle()
+        {
+            foreach (var (item, token) in new[] { (1, "A"), (2, "B"), (3, "A") })
+                Emu.RawBody("{\"meta\":{\"status\":200,\"pagination\":{\"pageSize\":1,\"next\":\"" + token + "\"}},\"data\":[{\"id\":" + item + "}],\"fail\":[]}");
+        }
+
+        [Fact]
+        public void ATokenCycleEndsThePull()
+        {
+            using var c = Emu.Client(new MimecastClientOptions { MaxRetries = 0 });
+            QueueCycle();
+            var seen = new List<int>();
+            var e = Assert.Throws<MimecastMalformedResponseException>(() => { foreach (var i in c.Paginate(AuditPath, null, 1)) seen.Add(i.GetProperty("id").GetInt32()); });
+            Assert.Equal(new[] { 1, 2 }, seen);
+            Assert.Contains("already sent", e.Message);
+            Assert.Equal(3, Emu.Stats().GetProperty("requests").GetInt32());
+        }
+
+#if !MIMECAST_NETSTANDARD
+        [Fact]
+        public async Task ATokenCycleEndsTheAsyncPull()
+        {
+            using var c = Emu.Client(new MimecastClientOptions { MaxRetries = 0 });
+            QueueCycle();
+            var seen = new List<int>();
+            await Assert.ThrowsAsync<MimecastMalformedResponseException>(async () =>
+            {
+                await foreach (var i in c.PaginateAsync(AuditPath, null, 1)) seen.Add(i.GetProperty("id").GetInt32());
+            });
+            Assert.Equal(new[] { 1, 2 }, seen);
+            Assert.Equal(3, Emu.Stats().GetProperty("requests").GetInt32());
+        }
+#endif
+
+        [Fact]
+        public void DisposingTheClientEndsThePull()
+        {
+            var c = Emu.Client();
+            using var pages = c.Paginate(AuditPath, null, 2).GetEnumerator();
+            Assert.True(pages.MoveNext());
+            c.Dispose();
+            Assert.True(pages.MoveNext()); // the rest of the first page is already here
+            Assert.Throws<ObjectDisposedException>(() => pages.MoveNext());
+        }
 
         [Fact]
         public void ArgumentChecks()
@@ -413,7 +459,7 @@ namespace Mimecast.Tests
         [Fact]
         public void FromPostmanEnvironmentErrors()
         {
-            var io = Assert.Throws<MimecastConfigurationException>(() => MimecastClient.FromPostmanEnvironment("/nonexistent/env.json"));
+            var io = Assert.Throws<MimecastIOException>(() => MimecastClient.FromPostmanEnvironment("/nonexistent/env.json"));
             Assert.Equal(MimecastStatus.IO, io.Status);
             var missing = WritePostman(("baseUrl", Emu.BaseUrl, true), ("ApplicationID", Emulator.AppId, true));
             var e = Assert.ThrowsAny<MimecastException>(() => MimecastClient.FromPostmanEnvironment(missing));

@@ -1,59 +1,48 @@
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using Mimecast.Native;
 using Xunit;
 
 namespace Mimecast.Tests
 {
     /// <summary>
-    /// Which native file the loader looks for, per OS and architecture (the NuGet package and the PowerShell
-    /// module ship runtimes/{linux-x64,linux-arm64,win-x64}/native/). Pure: no file is loaded.
+    /// What the loader tries, per OS and architecture, against the layouts the packages ship (NuGet:
+    /// runtimes/{linux-x64,linux-arm64}/native/libmimecast.so and runtimes/win-x64/native/libmimecast.dll).
+    /// Pure: no file is loaded.
     /// </summary>
     public class NativeSelectionTests
     {
         [Theory]
-        [InlineData("linux", "x64", "runtimes/linux-x64/native/libmimecast.so")]
-        [InlineData("linux", "arm64", "runtimes/linux-arm64/native/libmimecast.so")]
-        [InlineData("win", "x64", "runtimes/win-x64/native/libmimecast.dll")]
-        [InlineData("osx", "arm64", "runtimes/osx-arm64/native/libmimecast.dylib")]
-        public void LooksUnderItsOwnRuntimeFolder(string os, string arch, string expected)
+        [InlineData("linux", Architecture.X64, "runtimes/linux-x64/native/libmimecast.so")]
+        [InlineData("linux", Architecture.Arm64, "runtimes/linux-arm64/native/libmimecast.so")]
+        [InlineData("win", Architecture.X64, "runtimes/win-x64/native/libmimecast.dll")]
+        public void ProbesThePackagesFileForItsPlatform(string os, Architecture arch, string packaged)
         {
-            var rids = NativeLibraryLoader.RuntimeIdentifiers(os, arch, null, false).ToList();
-            Assert.Equal(new[] { os + "-" + arch }, rids);
-            var module = Path.Combine("/m", "Mimecast", "lib");
-            var list = NativeLibraryLoader.CandidatePaths(null, module, NativeLibraryLoader.FileNameFor(os), rids);
-            Assert.Contains(Path.Combine(module, expected), list);
-            // No other platform's folder or file is ever probed.
-            foreach (var other in new[] { "linux-x64", "linux-arm64", "win-x64", "osx-arm64" })
-                if (other != os + "-" + arch)
+            var lib = Path.Combine("/pkg", "lib", "netstandard2.0");
+            var list = NativeLibraryLoader.ProbeOrder(null, lib, os, arch);
+            Assert.Contains(Path.GetFullPath(Path.Combine("/pkg", packaged)), list);
+            var rid = packaged.Split('/')[1];
+            foreach (var other in new[] { "linux-x64", "linux-arm64", "win-x64" })
+                if (other != rid)
                     Assert.DoesNotContain(list, p => p.Contains(other));
-            Assert.All(list, p => Assert.EndsWith(NativeLibraryLoader.FileNameFor(os), p));
         }
 
         [Fact]
-        public void OnWindowsTheNativeFileIsNeverTheManagedAssembly()
+        public void OnWindowsTheManagedAssemblyIsNeverACandidate()
         {
-            // Windows file names are case-insensitive: mimecast.dll next to Mimecast.dll would be this assembly.
-            Assert.Equal("libmimecast.dll", NativeLibraryLoader.FileNameFor("win"));
-            var list = NativeLibraryLoader.CandidatePaths(null, "/app", NativeLibraryLoader.FileNameFor("win"),
-                NativeLibraryLoader.RuntimeIdentifiers("win", "x64", "win-x64", false));
-            Assert.DoesNotContain(list, p => Path.GetFileName(p).ToLowerInvariant() == "mimecast.dll");
+            // Mimecast.dll is mimecast.dll on a case-insensitive file system.
+            var list = NativeLibraryLoader.ProbeOrder(null, "/app", "win", Architecture.X64);
+            Assert.DoesNotContain(Path.Combine("/app", "mimecast.dll"), list);
+            // A RID-specific publish puts libmimecast.dll next to the app: tried first.
+            Assert.Equal(Path.Combine("/app", "libmimecast.dll"), list[0]);
         }
 
         [Fact]
-        public void MostSpecificRuntimeIdentifierFirst()
+        public void EnvironmentVariableStaysFirst()
         {
-            var rids = NativeLibraryLoader.RuntimeIdentifiers("linux", "x64", "debian.12-x64", true).ToList();
-            Assert.Equal(new[] { "debian.12-x64", "linux-musl-x64", "linux-x64" }, rids);
-            Assert.Single(NativeLibraryLoader.RuntimeIdentifiers("linux", "x64", "linux-x64", false));
-        }
-
-        [Fact]
-        public void CurrentProcessUsesItsOwnPlatform()
-        {
-            var rid = NativeLibraryLoader.CurrentOs + "-" + NativeLibraryLoader.CurrentArchitecture;
-            Assert.Contains(rid, NativeLibraryLoader.RuntimeIdentifiers());
-            Assert.Equal(NativeLibraryLoader.FileNameFor(NativeLibraryLoader.CurrentOs), NativeLibraryLoader.FileName);
+            var list = NativeLibraryLoader.ProbeOrder(@"C:\x\libmimecast.dll", "/app", "win", Architecture.X64);
+            Assert.Equal(@"C:\x\libmimecast.dll", list[0]);
         }
     }
 }

@@ -116,7 +116,7 @@ namespace Mimecast.Tests
         public void NativeInvalidArgumentIsMimecastException()
         {
             using var client = new MimecastClient("eu", Emulator.AppId, Emulator.AppKey, Emulator.AccessKey, Emulator.SecretKey);
-            var e = Assert.ThrowsAny<MimecastException>(() => client.Sign("https://eu-api.mimecast.com/api/account/get-account"));
+            var e = Assert.Throws<MimecastInvalidArgumentException>(() => client.Sign("https://eu-api.mimecast.com/api/account/get-account"));
             Assert.Equal(MimecastStatus.InvalidArgument, e.Status);
             Assert.False(string.IsNullOrEmpty(e.Message));
         }
@@ -124,10 +124,12 @@ namespace Mimecast.Tests
         [Fact]
         public void BadRegionAndInsecureUrlAreConfigurationErrors()
         {
-            var e1 = Assert.Throws<MimecastConfigurationException>(() => new MimecastClient("atlantis", "a", "b", "c", Emulator.SecretKey));
+            var e1 = Assert.Throws<MimecastInvalidUrlException>(() => new MimecastClient("atlantis", "a", "b", "c", Emulator.SecretKey));
             Assert.Equal(MimecastStatus.InvalidUrl, e1.Status);
-            var e2 = Assert.Throws<MimecastConfigurationException>(() => new MimecastClient("http://example.com", "a", "b", "c", Emulator.SecretKey));
+            Assert.IsAssignableFrom<MimecastConfigurationException>(e1);
+            var e2 = Assert.Throws<MimecastInsecureUrlException>(() => new MimecastClient("http://example.com", "a", "b", "c", Emulator.SecretKey));
             Assert.Equal(MimecastStatus.InsecureUrl, e2.Status);
+            Assert.IsAssignableFrom<MimecastConfigurationException>(e2);
             // ... unless explicitly allowed
             using var ok = new MimecastClient("http://example.com", "a", "b", "c", Emulator.SecretKey, new MimecastClientOptions { AllowInsecureHttp = true });
         }
@@ -141,7 +143,7 @@ namespace Mimecast.Tests
                 new MimecastClient("eu", "a", "b", "c", Emulator.SecretKey, new MimecastClientOptions { MaxResponseBytes = 0 }));
             Assert.Throws<ArgumentOutOfRangeException>(() =>
                 new MimecastClient("eu", "a", "b", "c", Emulator.SecretKey, new MimecastClientOptions { MaxRetries = -1 }));
-            var io = Assert.Throws<MimecastConfigurationException>(() =>
+            var io = Assert.Throws<MimecastIOException>(() =>
                 new MimecastClient("eu", "a", "b", "c", Emulator.SecretKey, new MimecastClientOptions { CaBundlePath = "/nonexistent/ca.pem" }));
             Assert.Equal(MimecastStatus.IO, io.Status);
         }

@@ -1,10 +1,18 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using Mimecast.Native;
 
 namespace Mimecast
 {
     /// <summary>A Mimecast account, as returned by Get Account (<c>/api/account/get-account</c>).</summary>
+    /// <remarks>
+    /// The values are the ones libmimecast read from the response (the C <c>mc_account</c>), so every language binding
+    /// sees the same account: text is null when Mimecast left the field out, a number is null when absent or null, a flag
+    /// is false when absent. A number that is not an integer (<c>30.0</c> counts as 30) or does not fit 64 bits fails the
+    /// call with <see cref="MimecastMalformedResponseException"/> naming the field, in every language.
+    /// </remarks>
     public sealed class Account
     {
         /// <summary>The unique Mimecast account code (<c>accountCode</c>).</summary>
@@ -45,25 +53,69 @@ namespace Mimecast
         public string? Type { get; private set; }
         /// <summary>The number of user licences (<c>userCount</c>), or null when absent.</summary>
         public long? UserCount { get; private set; }
-        /// <summary>The account object (<c>data[0]</c> of the response) as JSON text, including any field not mapped above.</summary>
-        public string RawJson { get; private set; } = "{}";
-        /// <summary>The whole response body as received (envelope with <c>meta</c> and <c>data</c>), or null if not available.</summary>
-        public string? ResponseJson { get; private set; }
+        /// <summary>The account object (<c>data[0]</c> of the response) exactly as the server sent it, as JSON text,
+        /// including any field not mapped above.</summary>
+        public string Json { get; private set; } = "{}";
+        /// <summary>
+        /// The whole response body as received (the envelope with <c>meta</c> and <c>data</c>), as in every binding.
+        /// Before 0.1.0's issue 11 this was the account object: that is now <see cref="Json"/>.
+        /// </summary>
+        public string RawJson { get; private set; } = string.Empty;
+        /// <summary>The whole response body: the same as <see cref="RawJson"/>, kept for code written before it was.</summary>
+        [Obsolete("Use RawJson (the whole body, as in every binding); the account object is Json.")]
+        public string? ResponseJson => RawJson;
 
-        /// <summary>Parses an account object (the <c>data[0]</c> of a Get Account response).</summary>
+        /// <summary>The account libmimecast filled in (mc_account): its values, converted only from C's conventions.</summary>
+        internal static Account FromNative(NativeAccount a)
+        {
+            int count = checked((int)a.PackagesLen.ToUInt64());
+            var packages = new string[count];
+            for (int i = 0; i < count; i++)
+                packages[i] = Utf8.PtrToString(Marshal.ReadIntPtr(a.Packages, i * IntPtr.Size)) ?? string.Empty;
+            return new Account
+            {
+                AccountCode = Utf8.PtrToString(a.AccountCode),
+                AccountName = Utf8.PtrToString(a.AccountName),
+                AdminEmail = Utf8.PtrToString(a.AdminEmail),
+                Archive = a.Archive,
+                AutomatedSegmentPurge = a.AutomatedSegmentPurge,
+                DatabaseCode = Utf8.PtrToString(a.DatabaseCode),
+                Domain = Utf8.PtrToString(a.Domain),
+                Gateway = a.Gateway,
+                MailPlatform = Utf8.PtrToString(a.MailPlatform),
+                MaxRetention = a.MaxRetention == -1 ? (long?)null : a.MaxRetention,
+                MaxRetentionConfirmed = a.MaxRetentionConfirmed,
+                MimecastId = Utf8.PtrToString(a.MimecastId),
+                Packages = Array.AsReadOnly(packages),
+                Passphrase = Utf8.PtrToString(a.Passphrase),
+                PolicyInheritance = a.PolicyInheritance,
+                Region = Utf8.PtrToString(a.Region),
+                SupportCode = Utf8.PtrToString(a.SupportCode),
+                Type = Utf8.PtrToString(a.AccountType),
+                UserCount = a.UserCount == -1 ? (long?)null : a.UserCount,
+                Json = Utf8.PtrToString(a.Json) ?? "{}",
+                RawJson = Utf8.PtrToString(a.RawJson) ?? string.Empty,
+            };
+        }
+
+        /// <summary>
+        /// Builds an account from an account object's JSON text, for tests and fixtures. Values of the right JSON type are
+        /// taken as they are (a number must be an integer); anything else counts as absent. <see cref="MimecastClient.GetAccount"/>
+        /// does not use this: it takes the values libmimecast read.
+        /// </summary>
         /// <param name="json">The account object as JSON text.</param>
-        /// <param name="responseJson">The whole response body, kept in <see cref="ResponseJson"/>; may be null.</param>
+        /// <param name="responseJson">The whole response body, kept in <see cref="RawJson"/>; may be null.</param>
         /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
-        /// <exception cref="MimecastResponseException">The text is not a JSON object.</exception>
+        /// <exception cref="MimecastMalformedResponseException">The text is not a JSON object.</exception>
         public static Account Parse(string json, string? responseJson = null)
         {
             if (json == null) throw new ArgumentNullException(nameof(json));
             try
             {
-                using var doc = JsonDocument.Parse(json);
+                using var doc = JsonDocument.Parse(json, MimecastResponse.JsonOptions);
                 var o = doc.RootElement;
                 if (o.ValueKind != JsonValueKind.Object)
-                    throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The account is not a JSON object.", 0);
+                    throw new MimecastMalformedResponseException("The account is not a JSON object.");
                 var packages = new List<string>();
                 if (o.TryGetProperty("packages", out var p) && p.ValueKind == JsonValueKind.Array)
                     foreach (var e in p.EnumerateArray())
@@ -89,13 +141,13 @@ namespace Mimecast
                     SupportCode = Str(o, "supportCode"),
                     Type = Str(o, "type"),
                     UserCount = Num(o, "userCount"),
-                    RawJson = json,
-                    ResponseJson = responseJson,
+                    Json = json,
+                    RawJson = responseJson ?? string.Empty,
                 };
             }
             catch (JsonException e)
             {
-                throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The account is not valid JSON: " + e.Message, 0);
+                throw new MimecastMalformedResponseException("The account is not valid JSON: " + e.Message);
             }
         }
 

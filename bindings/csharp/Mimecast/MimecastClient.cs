@@ -196,22 +196,16 @@ namespace Mimecast
         public Account GetAccount()
         {
             var h = Handle();
-            int st = NativeMethods.mc_get_account(h, out IntPtr account);
-            if (st != 0) throw MimecastException.FromLastError(st);
-            string? json, raw;
+            NativeMethods.Check(NativeMethods.mc_get_account(h, out IntPtr account));
             try
             {
-                // Documented stable prefix of mc_account: const char *json; const char *raw_json; ...
-                json = Utf8.PtrToString(Marshal.ReadIntPtr(account));
-                raw = Utf8.PtrToString(Marshal.ReadIntPtr(account, IntPtr.Size));
+                // The values the core read from the response: no second parse here.
+                return Account.FromNative(Marshal.PtrToStructure<NativeAccount>(account));
             }
             finally
             {
                 NativeMethods.mc_account_free(account);
             }
-            if (json == null)
-                throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The native library returned an account without JSON.", 0);
-            return Account.Parse(json, raw);
         }
 
         /// <summary>
@@ -237,8 +231,7 @@ namespace Mimecast
             var p = Utf8.Required(path, nameof(path));
             var body = Body(jsonBody);
             var h = Handle();
-            int st = NativeMethods.mc_request(h, p, body, out IntPtr response);
-            if (st != 0) throw MimecastException.FromLastError(st);
+            NativeMethods.Check(NativeMethods.mc_request(h, p, body, out IntPtr response));
             int retries = NativeMethods.LastRetryCount();
             var json = NativeMethods.TakeString(response) ?? string.Empty;
             return MimecastResponse.Parse(json, null, retries);
@@ -276,8 +269,7 @@ namespace Mimecast
         private MimecastResponse RequestPage(byte[] path, byte[]? body, uint pageSize, byte[]? token)
         {
             var h = Handle();
-            int st = NativeMethods.mc_request_page(h, path, body, pageSize, token, out IntPtr response, out IntPtr next);
-            if (st != 0) throw MimecastException.FromLastError(st);
+            NativeMethods.Check(NativeMethods.mc_request_page(h, path, body, pageSize, token, out IntPtr response, out IntPtr next));
             int retries = NativeMethods.LastRetryCount();
             var json = NativeMethods.TakeString(response) ?? string.Empty;
             var nextToken = NativeMethods.TakeString(next);
@@ -286,7 +278,9 @@ namespace Mimecast
 
         /// <summary>
         /// Enumerates the items (<c>data</c> entries) of every page of a paged endpoint, fetching pages lazily and stopping
-        /// after the last one. A <c>fail</c> in any page raises <see cref="MimecastApiException"/> during enumeration.
+        /// after the last one (or a page with no data). A <c>fail</c> in any page raises <see cref="MimecastApiException"/>
+        /// during enumeration. The pull is the native library's (mc_pager): a page token the server already sent in this
+        /// pull raises <see cref="MimecastMalformedResponseException"/> instead of looping forever.
         /// </summary>
         /// <param name="path">The request path, e.g. <c>/api/audit/get-audit-events</c>.</param>
         /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
@@ -303,15 +297,33 @@ namespace Mimecast
 
         private IEnumerable<JsonElement> PaginateIterator(byte[] path, byte[]? body, uint pageSize)
         {
-            string? token = null;
-            do
-            {
-                var page = RequestPage(path, body, pageSize, Utf8.ToNative(token, "pageToken"));
-                token = page.NextPageToken;
+            using var pager = NewPager(path, body, pageSize);
+            for (var page = NextPage(pager); page != null; page = NextPage(pager))
                 if (page.Data.ValueKind == JsonValueKind.Array)
                     foreach (var item in page.Data.EnumerateArray())
                         yield return item;
-            } while (token != null);
+        }
+
+        private PagerHandle NewPager(byte[] path, byte[]? body, uint pageSize)
+        {
+            var status = NativeMethods.mc_pager_new(Handle(), path, body, pageSize, out PagerHandle pager);
+            if (status != MimecastStatus.Ok)
+            {
+                var e = MimecastException.FromLastError(status);
+                pager.Dispose();
+                throw e;
+            }
+            return pager;
+        }
+
+        /// <summary>The next page of a pull, or null when it is over. A disposed client ends the pull too.</summary>
+        private MimecastResponse? NextPage(PagerHandle pager)
+        {
+            Handle();
+            NativeMethods.Check(NativeMethods.mc_pager_next(pager, out IntPtr page));
+            int retries = NativeMethods.LastRetryCount();
+            var json = NativeMethods.TakeString(page);
+            return json == null ? null : MimecastResponse.Parse(json, null, retries);
         }
 
 #if NETCOREAPP3_0_OR_GREATER
@@ -336,16 +348,16 @@ namespace Mimecast
         private async IAsyncEnumerable<JsonElement> PaginateAsyncIterator(byte[] path, byte[]? body, uint pageSize,
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            string? token = null;
-            do
+            using var pager = NewPager(path, body, pageSize);
+            while (true)
             {
-                var t = token;
-                var page = await RunAsync(() => RequestPage(path, body, pageSize, Utf8.ToNative(t, "pageToken")), cancellationToken).ConfigureAwait(false);
-                token = page.NextPageToken;
+                // One page at a time: a pager is used by one thread at a time.
+                var page = await RunAsync(() => NextPage(pager), cancellationToken).ConfigureAwait(false);
+                if (page == null) yield break;
                 if (page.Data.ValueKind == JsonValueKind.Array)
                     foreach (var item in page.Data.EnumerateArray())
                         yield return item;
-            } while (token != null);
+            }
         }
 #endif
 
@@ -365,15 +377,15 @@ namespace Mimecast
             var d = Utf8.ToNative(date, nameof(date));
             var r = Utf8.ToNative(requestId, nameof(requestId));
             var h = Handle();
-            int st = NativeMethods.mc_sign(h, p, d, r, out IntPtr headers);
-            if (st != 0) throw MimecastException.FromLastError(st);
+            NativeMethods.Check(NativeMethods.mc_sign(h, p, d, r, out IntPtr headers));
             try
             {
+                var n = Marshal.PtrToStructure<NativeSignedHeaders>(headers);
                 return new SignedHeaders(
-                    Utf8.PtrToString(Marshal.ReadIntPtr(headers, 0)) ?? string.Empty,
-                    Utf8.PtrToString(Marshal.ReadIntPtr(headers, IntPtr.Size)) ?? string.Empty,
-                    Utf8.PtrToString(Marshal.ReadIntPtr(headers, 2 * IntPtr.Size)) ?? string.Empty,
-                    Utf8.PtrToString(Marshal.ReadIntPtr(headers, 3 * IntPtr.Size)) ?? string.Empty);
+                    Utf8.PtrToString(n.Authorization) ?? string.Empty,
+                    Utf8.PtrToString(n.Date) ?? string.Empty,
+                    Utf8.PtrToString(n.RequestId) ?? string.Empty,
+                    Utf8.PtrToString(n.AppId) ?? string.Empty);
             }
             finally
             {
@@ -414,7 +426,7 @@ namespace Mimecast
             return result;
         }
 
-        private delegate int Factory(OptionsHandle options, out ClientHandle handle);
+        private delegate MimecastStatus Factory(OptionsHandle options, out ClientHandle handle);
 
         /// <summary>Builds native options, runs the factory, frees the options, and returns the new client's handle.</summary>
         private static ClientHandle CreateHandle(MimecastClientOptions? options, Factory factory)
@@ -424,8 +436,8 @@ namespace Mimecast
             using var opts = NativeMethods.mc_options_new();
             if (opts.IsInvalid) throw new OutOfMemoryException("mc_options_new returned NULL.");
             Apply(opts, options, callback);
-            int st = factory(opts, out ClientHandle handle);
-            if (st != 0)
+            var st = factory(opts, out ClientHandle handle);
+            if (st != MimecastStatus.Ok)
             {
                 var ex = MimecastException.FromLastError(st);
                 handle?.Dispose();
@@ -439,9 +451,9 @@ namespace Mimecast
         {
             var logger = options?.Logger;
             if (logger == null) return null;
-            return (IntPtr userData, int level, IntPtr message) =>
+            return (IntPtr userData, MimecastLogLevel level, IntPtr message) =>
             {
-                try { logger((MimecastLogLevel)level, Utf8.PtrToString(message) ?? string.Empty); }
+                try { logger(level, Utf8.PtrToString(message) ?? string.Empty); }
                 catch { /* never let an exception unwind into native code */ }
             };
         }
@@ -454,10 +466,7 @@ namespace Mimecast
             return (uint)ms;
         }
 
-        private static void Check(int status)
-        {
-            if (status != 0) throw MimecastException.FromLastError(status);
-        }
+        private static void Check(MimecastStatus status) => NativeMethods.Check(status);
 
         private static void Apply(OptionsHandle o, MimecastClientOptions? options, NativeLogCallback? callback)
         {
@@ -475,31 +484,23 @@ namespace Mimecast
                 if (max <= 0) throw new ArgumentOutOfRangeException("options", max, "MaxResponseBytes must be positive.");
                 Check(NativeMethods.mc_options_set_max_response_bytes(o, (ulong)max));
             }
-            try
+            if (options.MaxRetries != null || options.RetryBudget != null)
             {
-                if (options.MaxRetries != null || options.RetryBudget != null)
-                {
-                    int retries = options.MaxRetries ?? 3;
-                    if (retries < 0) throw new ArgumentOutOfRangeException("options", retries, "MaxRetries must not be negative.");
-                    uint budget = options.RetryBudget is TimeSpan rb ? Milliseconds(rb, "RetryBudget") : 60000u;
-                    Check(NativeMethods.mc_options_set_retry(o, (uint)retries, budget));
-                }
-                if (options.RetryAfterSend)
-                    Check(NativeMethods.mc_options_set_retry_after_send(o, true));
-                if (options.Proxy != null)
-                    Check(NativeMethods.mc_options_set_proxy(o, Utf8.ToNative(options.Proxy, "options")));
-                if (callback != null)
-                {
-                    var level = options.LogLevel;
-                    if (level < MimecastLogLevel.Error || level > MimecastLogLevel.Debug)
-                        throw new ArgumentOutOfRangeException("options", level, "LogLevel must be Error, Warn, Info or Debug.");
-                    Check(NativeMethods.mc_options_set_log_callback(o, callback, IntPtr.Zero, (uint)level));
-                }
+                int retries = options.MaxRetries ?? 3;
+                if (retries < 0) throw new ArgumentOutOfRangeException("options", retries, "MaxRetries must not be negative.");
+                uint budget = options.RetryBudget is TimeSpan rb ? Milliseconds(rb, "RetryBudget") : 60000u;
+                Check(NativeMethods.mc_options_set_retry(o, (uint)retries, budget));
             }
-            catch (EntryPointNotFoundException e)
+            if (options.RetryAfterSend)
+                Check(NativeMethods.mc_options_set_retry_after_send(o, true));
+            if (options.Proxy != null)
+                Check(NativeMethods.mc_options_set_proxy(o, Utf8.ToNative(options.Proxy, "options")));
+            if (callback != null)
             {
-                throw new NotSupportedException("The loaded libmimecast (" + NativeLibraryLoader.LoadedFrom
-                    + ") is too old for this option (retry, proxy or logging): " + e.Message, e);
+                var level = options.LogLevel;
+                if (level < MimecastLogLevel.Error || level > MimecastLogLevel.Debug)
+                    throw new ArgumentOutOfRangeException("options", level, "LogLevel must be Error, Warn, Info or Debug.");
+                Check(NativeMethods.mc_options_set_log_callback(o, callback, IntPtr.Zero, (uint)level));
             }
         }
     }

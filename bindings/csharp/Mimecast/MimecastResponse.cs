@@ -1,5 +1,6 @@
 using System;
 using System.Text.Json;
+using Mimecast.Native;
 
 namespace Mimecast
 {
@@ -34,6 +35,13 @@ namespace Mimecast
         /// <summary>How many retries the call needed (0 if none, or if the native library does not report it).</summary>
         public int RetryCount { get; }
 
+        /// <summary>
+        /// How response bodies are read: as deep as libmimecast reads them, MAX_DEPTH of the header (the core refuses a
+        /// deeper body before the binding sees it). System.Text.Json's own default (64) would refuse bodies the core and
+        /// the other bindings accept (tests/shared/json-depth.json checks both).
+        /// </summary>
+        internal static readonly JsonDocumentOptions JsonOptions = new JsonDocumentOptions { MaxDepth = NativeMethods.MaxDepth };
+
         /// <summary>Parses a response body.</summary>
         /// <param name="rawJson">The body.</param>
         /// <param name="nextPageToken">The next page token, if any.</param>
@@ -44,14 +52,14 @@ namespace Mimecast
             if (rawJson == null) throw new ArgumentNullException(nameof(rawJson));
             try
             {
-                using var doc = JsonDocument.Parse(rawJson);
+                using var doc = JsonDocument.Parse(rawJson, JsonOptions);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                    throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The response is not a JSON object.", 0);
+                    throw new MimecastMalformedResponseException("The response is not a JSON object.");
                 return new MimecastResponse(rawJson, doc.RootElement.Clone(), nextPageToken, retryCount);
             }
             catch (JsonException e)
             {
-                throw new MimecastResponseException(MimecastStatus.MalformedResponse, "The response is not valid JSON: " + e.Message, 0);
+                throw new MimecastMalformedResponseException("The response is not valid JSON: " + e.Message);
             }
         }
 

@@ -53,7 +53,7 @@ Describe 'Get-MimecastAccount' {
     It 'says to run Connect-Mimecast when not connected' {
         Disconnect-Mimecast
         $e = Get-TestErrorRecord { Get-MimecastAccount }
-        $e.FullyQualifiedErrorId | Should -Be 'Mimecast.NotConnected,Get-MimecastAccount'
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.NotConnected' 'Get-MimecastAccount')
         $e.CategoryInfo.Category | Should -Be 'InvalidOperation'
         $e.Exception.Message | Should -BeLike '*Run Connect-Mimecast*'
         $e.TargetObject | Should -Be '/api/account/get-account'
@@ -121,13 +121,13 @@ Describe 'Invoke-MimecastApi' {
         $seen = [System.Collections.Generic.List[object]]::new()
         $e = Get-TestErrorRecord { Invoke-MimecastApi -Path '/api/audit/get-audit-events' -All -PageSize 3 | ForEach-Object { $seen.Add($_) } }
         $seen.Count | Should -Be 3
-        $e.FullyQualifiedErrorId | Should -Be 'Mimecast.ApiFailure,Invoke-MimecastApi'
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.ApiFailure' 'Invoke-MimecastApi')
         $e.TargetObject | Should -Be '/api/audit/get-audit-events'
     }
 
     It 'rejects a full URL as -Path with InvalidArgument' {
         $e = Get-TestErrorRecord { Invoke-MimecastApi -Path "$Url/api/account/get-account" }
-        $e.FullyQualifiedErrorId | Should -Be 'Mimecast.InvalidArgument,Invoke-MimecastApi'
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.InvalidArgument' 'Invoke-MimecastApi')
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
@@ -187,7 +187,7 @@ Describe 'Connect-Mimecast' {
     It 'names the missing variable when the environment is incomplete' {
         $env:MIMECAST_BASE_URL = $Url
         $e = Get-TestErrorRecord { Connect-Mimecast -FromEnvironment }
-        $e.FullyQualifiedErrorId | Should -Be 'Mimecast.InvalidArgument,Connect-Mimecast'
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.InvalidArgument' 'Connect-Mimecast')
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $e.ToString() | Should -BeLike '*MIMECAST_*'
     }
@@ -210,7 +210,7 @@ Describe 'Connect-Mimecast' {
 
     It 'reports an unreadable Postman file as ReadError without secrets' {
         $e = Get-TestErrorRecord { Connect-Mimecast -PostmanEnvironment (Join-Path $TestDrive 'missing.json') }
-        $e.FullyQualifiedErrorId | Should -Be 'Mimecast.IO,Connect-Mimecast'
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.IO' 'Connect-Mimecast')
         $e.CategoryInfo.Category | Should -Be 'ReadError'
     }
 
@@ -239,7 +239,7 @@ Describe 'Connect-Mimecast' {
         Connect-Mimecast -BaseUrl $Url -ClientId $Keys.ClientId -ClientSecret (ConvertTo-TestSecureString 'wrong-secret-value')
         $e = Get-TestErrorRecord { Get-MimecastAccount }
         $e.CategoryInfo.Category | Should -Be 'AuthenticationError'
-        $e.FullyQualifiedErrorId | Should -Be 'Mimecast.Unauthorized,Get-MimecastAccount'
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.Unauthorized' 'Get-MimecastAccount')
         $e.ToString().Contains('wrong-secret-value') | Should -BeFalse
     }
 
@@ -259,7 +259,7 @@ Describe 'Connect-Mimecast' {
 
     It 'rejects an unknown region as InvalidArgument' {
         $e = Get-TestErrorRecord { Connect-TestEmulator -BaseUrl 'atlantis' }
-        $e.FullyQualifiedErrorId | Should -Be 'Mimecast.InvalidUrl,Connect-Mimecast'
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.InvalidUrl' 'Connect-Mimecast')
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }

@@ -5,7 +5,7 @@ BeforeAll {
         param($Record, [string] $Id, [string] $Category, [string] $Command = 'Get-MimecastAccount', [string] $Target = '/api/account/get-account')
         $Record | Should -Not -BeNullOrEmpty -Because 'the command must fail'
         $Record | Should -BeOfType ([System.Management.Automation.ErrorRecord])
-        $Record.FullyQualifiedErrorId | Should -Be "$Id,$Command"
+        $Record.FullyQualifiedErrorId | Should -Be (Get-TestErrorId $Id $Command)
         $Record.CategoryInfo.Category | Should -Be $Category
         $Record.TargetObject | Should -Be $Target
         $Record.Exception | Should -BeOfType ([System.Exception])
@@ -83,7 +83,7 @@ Describe 'Errors from emulator faults' {
         Add-EmulatorFault @{ fault = 'html' }
         $e = Get-TestErrorRecord { Get-MimecastAccount }
         $e | Should -Not -BeNullOrEmpty
-        $e.FullyQualifiedErrorId | Should -BeLike 'Mimecast.*,Get-MimecastAccount'
+        $e.FullyQualifiedErrorId | Should -BeLike 'Mimecast.*,Mimecast.Commands.GetMimecastAccountCommand'
     }
 
     It 'server_error (500) with -MaxRetries 0 -> ResourceUnavailable, Mimecast.HttpError' {
@@ -156,7 +156,7 @@ Describe 'TLS' {
     It 'reports an unreadable -CaBundle at Connect-Mimecast' {
         $e = Get-TestErrorRecord { Connect-TestEmulator -BaseUrl $TlsUrl -Extra @{ CaBundle = (Join-Path $TestDrive 'missing.pem') } }
         $e | Should -Not -BeNullOrEmpty
-        $e.FullyQualifiedErrorId | Should -BeLike 'Mimecast.*,Connect-Mimecast'
+        $e.FullyQualifiedErrorId | Should -BeLike 'Mimecast.*,Mimecast.Commands.ConnectMimecastCommand'
         $e.CategoryInfo.Category | Should -BeIn @('ReadError', 'InvalidArgument')
     }
 }

@@ -8,7 +8,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module -Name $PesterPath -Force
 
 $config = New-PesterConfiguration
-$config.Run.Path = $TestsPath
+$config.Run.Path = @($TestsPath -split ',')
 $config.Run.PassThru = $true
 $config.Run.Exit = $false
 $config.Output.Verbosity = 'Detailed'

@@ -1,7 +1,7 @@
 # The packaged module: where it is imported from, its manifest, its help, and a fresh process using the copy.
 BeforeDiscovery {
     $manifestData = Import-PowerShellDataFile -Path (Join-Path $env:MIMECAST_TEST_MODULE_DIR 'Mimecast.psd1')
-    $commandCases = @($manifestData.FunctionsToExport | ForEach-Object { @{ Name = $_ } })
+    $commandCases = @($manifestData.CmdletsToExport | ForEach-Object { @{ Name = $_ } })
 }
 
 BeforeAll {
@@ -23,6 +23,7 @@ Describe 'Packaged module' {
     It 'loads the .NET library and the native library from inside the package (MIMECAST_LIBRARY unset)' {
         $env:MIMECAST_LIBRARY | Should -BeNullOrEmpty
         [Mimecast.MimecastClient].Assembly.Location | Should -Be (Join-Path $ModuleDir 'lib/Mimecast.dll')
+        [Mimecast.Commands.MimecastCmdlet].Assembly.Location | Should -Be (Join-Path $ModuleDir 'lib/Mimecast.PowerShell.dll')
         [Mimecast.MimecastClient]::NativeLibraryPath | Should -BeLike (Join-Path $ModuleDir 'lib/*')
         [Mimecast.MimecastClient]::NativeVersion | Should -Be $cargoVersion
     }
@@ -32,29 +33,68 @@ Describe 'Packaged module' {
         $info.Name | Should -Be 'Mimecast'
     }
 
-    It 'has ModuleVersion equal to Cargo.toml (packaged and source manifests)' {
+    It 'has ModuleVersion equal to Cargo.toml, written by the build (the source manifest holds none)' {
         $cargoVersion | Should -Match '^\d+\.\d+\.\d+'
         $manifest.ModuleVersion | Should -Be $cargoVersion
-        (Import-PowerShellDataFile -Path (Join-Path $Repo 'bindings/powershell/Mimecast/Mimecast.psd1')).ModuleVersion | Should -Be $cargoVersion
+        (Import-PowerShellDataFile -Path (Join-Path $Repo 'bindings/powershell/Mimecast/Mimecast.psd1')).ModuleVersion | Should -Be '0.0.0'
         (Get-Module -Name Mimecast).Version.ToString() | Should -Be $cargoVersion
+        [Mimecast.Commands.MimecastCmdlet].Assembly.GetName().Version.ToString() | Should -Be "$cargoVersion.0"
     }
 
-    It 'declares Core and Desktop, PowerShell 5.1, and explicit empty cmdlet/variable/alias exports' {
+    It 'declares Core and Desktop, PowerShell 5.1, .NET Framework 4.7.2, and explicit exports (cmdlets only)' {
         @($manifest.CompatiblePSEditions) | Should -Be @('Core', 'Desktop')
         $manifest.PowerShellVersion | Should -Be '5.1'
-        @($manifest.CmdletsToExport).Count | Should -Be 0
+        $manifest.DotNetFrameworkVersion | Should -Be '4.7.2'
+        $manifest.RootModule | Should -Be 'lib/Mimecast.PowerShell.dll'
+        @($manifest.CmdletsToExport).Count | Should -Be 5
+        @($manifest.FunctionsToExport).Count | Should -Be 0
         @($manifest.VariablesToExport).Count | Should -Be 0
         @($manifest.AliasesToExport).Count | Should -Be 0
         $manifest.GUID | Should -Match '^[0-9a-f-]{36}$'
         $manifest.Author | Should -Not -BeNullOrEmpty
         $manifest.Description | Should -Not -BeNullOrEmpty
-        foreach ($f in $manifest.FunctionsToExport) { $f | Should -Not -Match '\*' }
+        foreach ($f in $manifest.CmdletsToExport) { $f | Should -Not -Match '\*' }
     }
 
-    It 'exports exactly the functions the manifest lists' {
+    It 'has a proper copyright, release notes, and the project URLs when Cargo.toml names the repository' {
+        $manifest.Copyright | Should -Match '^Copyright \(c\) \d{4} '
+        $manifest.PrivateData.PSData.ReleaseNotes | Should -Not -BeNullOrEmpty
+        $repository = [regex]::Match($cargo, '(?m)^repository\s*=\s*"([^"]+)"').Groups[1].Value
+        if ($repository) {
+            $manifest.PrivateData.PSData.ProjectUri | Should -Be $repository.TrimEnd('/')
+            $manifest.PrivateData.PSData.LicenseUri | Should -BeLike "$($repository.TrimEnd('/'))/*LICENSE*"
+        }
+        else {
+            $manifest.PrivateData.PSData.ContainsKey('ProjectUri') | Should -BeFalse -Because 'no URL is invented when Cargo.toml has none'
+        }
+    }
+
+    It 'carries the licence texts that exist at the repository root' {
+        foreach ($licence in 'LICENSE-MIT', 'LICENSE-APACHE') {
+            $inRepo = Join-Path $Repo $licence
+            (Test-Path -LiteralPath (Join-Path $ModuleDir $licence)) | Should -Be (Test-Path -LiteralPath $inRepo)
+            if (Test-Path -LiteralPath $inRepo) {
+                (Get-FileHash (Join-Path $ModuleDir $licence)).Hash | Should -Be (Get-FileHash $inRepo).Hash
+            }
+        }
+    }
+
+    It 'exports exactly the cmdlets the manifest lists, compiled' {
         $exported = @((Get-Module -Name Mimecast).ExportedCommands.Keys | Sort-Object)
-        $exported | Should -Be @($manifest.FunctionsToExport | Sort-Object)
+        $exported | Should -Be @($manifest.CmdletsToExport | Sort-Object)
         $exported.Count | Should -Be 5
+        foreach ($c in (Get-Module -Name Mimecast).ExportedCommands.Values) {
+            $c.CommandType | Should -Be 'Cmdlet'
+            $c.ImplementingType.Assembly.GetName().Name | Should -Be 'Mimecast.PowerShell'
+        }
+    }
+
+    It 'is built against PowerShell Standard, not a PowerShell 7 assembly, and ships no System.Management.Automation' {
+        $sma = [Mimecast.Commands.MimecastCmdlet].Assembly.GetReferencedAssemblies() | Where-Object Name -eq 'System.Management.Automation'
+        $sma.Version | Should -Be ([version]'3.0.0.0')
+        Test-Path -LiteralPath (Join-Path $ModuleDir 'lib/System.Management.Automation.dll') | Should -BeFalse
+        $framework = [Mimecast.Commands.MimecastCmdlet].Assembly.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)
+        $framework.FrameworkName | Should -Be '.NETStandard,Version=v2.0'
     }
 
     It 'uses approved verbs only' {
@@ -98,22 +138,39 @@ $a = Get-MimecastAccount
         $r.Library | Should -BeNullOrEmpty
         $r.AccountName | Should -Be "Ex$([char]0xE4)mple Corp Ltd"
     }
+}
 
-    It 'can be imported from the source folder of the repository after a build (development fallback)' {
-        $pwsh = $env:MIMECAST_TEST_PWSH
-        if (-not $pwsh) { $pwsh = 'pwsh' }
-        $script = @'
-$ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $env:MIMECAST_TEST_REPO 'bindings/powershell/Mimecast/Mimecast.psd1')
-$s = ConvertTo-SecureString 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==' -AsPlainText -Force
-$h = Get-MimecastAuthHeader -Path /api/account/get-account -ApplicationId a -ApplicationKey c2f1c8a0-5d8e-4f5a-9b7c-abcdef012345 -AccessKey k -SecretKey $s -Date 'Tue, 24 Nov 2015 12:50:11 UTC' -RequestId 8c8b2b8e-6d0f-4f3a-9d1e-2a4b6c8d0e1f
-[Mimecast.MimecastClient]::NativeLibraryPath
-$h.Authorization
-'@
-        $out = & $pwsh -NoProfile -NonInteractive -Command $script 2>&1
-        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
-        $out[0] | Should -BeLike '*target/release/libmimecast*'
-        $out[1] | Should -Be 'MC k:9hPgT41h/qGge9NgPqRvZYvjAAA='
+Describe 'Publishing' {
+    It 'is a valid module for Publish-PSResource, and the saved copy imports by name in a clean pwsh' {
+        $feed = Join-Path $TestDrive 'feed'
+        $saved = Join-Path $TestDrive 'saved'
+        New-Item -ItemType Directory -Path $feed, $saved | Out-Null
+        $name = 'MimecastTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        Register-PSResourceRepository -Name $name -Uri $feed -Trusted
+        try {
+            Publish-PSResource -Path $ModuleDir -Repository $name -ErrorAction Stop
+            Save-PSResource -Name Mimecast -Repository $name -Path $saved -TrustRepository -ErrorAction Stop
+        }
+        finally { Unregister-PSResourceRepository -Name $name }
+        $r = Invoke-TestPwsh -Script "`$env:PSModulePath = '$saved'; Import-Module Mimecast; (Get-Module Mimecast).Version.ToString(); @(Get-Command -Module Mimecast).Count; [Mimecast.MimecastClient]::NativeVersion"
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $r.Output | Should -Be @($cargoVersion, '5', $cargoVersion)
+    }
+}
+
+Describe 'Help shows what users have today' {
+    It 'Get-Help <Command> has the synopsis, a described parameter and the example' -ForEach @(
+        @{ Command = 'Connect-Mimecast'; Parameter = 'BaseUrl'; Says = '*region name*eu, de, us*'; Example = 'Connect-Mimecast -BaseUrl eu -ApplicationId $appId -ApplicationKey $appKey -AccessKey $accessKey -SecretKey $secret' }
+        @{ Command = 'Get-MimecastAccount'; Parameter = 'Client'; Says = '*instead of the connection*'; Example = 'Get-MimecastAccount | Select-Object AccountName, AccountCode, UserCount, Packages' }
+        @{ Command = 'Invoke-MimecastApi'; Parameter = 'Data'; Says = '*{"data": `[ ... `]}*'; Example = "Invoke-MimecastApi -Path /api/directory/find-groups -Data @{ query = 'sales' }" }
+        @{ Command = 'Get-MimecastAuthHeader'; Parameter = 'Date'; Says = '*Tue, 24 Nov 2015 12:50:11 UTC*'; Example = "Invoke-RestMethod -Method Post -Uri (`$baseUrl + `$uri) -Headers `$headers -Body '{`"data`":[]}'" }
+        @{ Command = 'Disconnect-Mimecast'; Parameter = $null; Says = $null; Example = 'try { Get-MimecastAccount } finally { Disconnect-Mimecast }' }
+    ) {
+        $full = Get-Help -Name $Command -Full | Out-String -Width 400
+        $full | Should -BeLike "*SYNOPSIS*$((Get-Help -Name $Command).Synopsis.Trim())*"
+        if ($Parameter) { (Get-Help -Name $Command -Parameter $Parameter | Out-String -Width 400) | Should -BeLike $Says }
+        $examples = (Get-Help -Name $Command -Examples).Examples.Example.Code -join "`n"
+        $examples.Contains($Example) | Should -BeTrue -Because "the example '$Example' must stay in the help"
     }
 }
 
@@ -173,7 +230,9 @@ Describe 'Help of <Name>' -ForEach $commandCases {
         @($help.RelatedLinks.NavigationLink).Count | Should -BeGreaterOrEqual 1
     }
 
-    It 'uses [CmdletBinding()]' {
-        $command.CmdletBinding | Should -BeTrue
+    It 'is a compiled cmdlet whose help comes from the module''s MAML file' {
+        $command.CommandType | Should -Be 'Cmdlet'
+        Split-Path -Leaf $command.HelpFile | Should -Be 'Mimecast.PowerShell.dll-Help.xml'
+        Test-Path -LiteralPath (Join-Path $ModuleDir 'en-US/Mimecast.PowerShell.dll-Help.xml') | Should -BeTrue
     }
 }

@@ -18,7 +18,8 @@ Describe 'Get-MimecastAuthHeader with explicit keys' {
         $h = Get-MimecastAuthHeader -Path $Vector.path -ApplicationId $Vector.app_id -ApplicationKey $Vector.app_key `
             -AccessKey $Vector.access_key -SecretKey (ConvertTo-TestSecureString $Vector.secret_key) `
             -Date $Vector.date -RequestId $Vector.request_id
-        $h | Should -BeOfType [hashtable]
+        $h | Should -BeOfType ([System.Collections.IDictionary])
+        $h | Should -BeOfType ([Mimecast.AuthHeader])
         $h['Authorization'] | Should -BeExactly $Vector.authorization
         $h['x-mc-date'] | Should -BeExactly $Vector.date
         $h['x-mc-req-id'] | Should -BeExactly $Vector.request_id
@@ -72,7 +73,7 @@ Describe 'Get-MimecastAuthHeader' {
         Disconnect-Mimecast
         $e = Get-TestErrorRecord { Get-MimecastAuthHeader -Path '/api/account/get-account' }
         $e | Should -Not -BeNullOrEmpty
-        $e.FullyQualifiedErrorId | Should -Be 'Mimecast.NotConnected,Get-MimecastAuthHeader'
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.NotConnected' 'Get-MimecastAuthHeader')
         $e.CategoryInfo.Category | Should -Be 'InvalidOperation'
         $e.ToString() | Should -BeLike '*Connect-Mimecast*'
     }
@@ -84,7 +85,7 @@ Describe 'Get-MimecastAuthHeader' {
         }
         $e | Should -Not -BeNullOrEmpty
         if ($Invalid.error -eq 'invalid_credentials') { $id = 'Mimecast.InvalidCredentials' } else { $id = 'Mimecast.InvalidArgument' }
-        $e.FullyQualifiedErrorId | Should -Be "$id,Get-MimecastAuthHeader"
+        $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId $id 'Get-MimecastAuthHeader')
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $e.TargetObject | Should -Be '/api/x'
         if ($Invalid.secret_key.Length -gt 3) { $e.ToString().Contains($Invalid.secret_key) | Should -BeFalse }
@@ -94,7 +95,7 @@ Describe 'Get-MimecastAuthHeader' {
         Connect-Mimecast -BaseUrl $Url -ClientId $Keys.ClientId -ClientSecret (ConvertTo-TestSecureString $Keys.ClientSecret)
         try {
             $e = Get-TestErrorRecord { Get-MimecastAuthHeader -Path '/api/account/get-account' }
-            $e.FullyQualifiedErrorId | Should -Be 'Mimecast.Unsupported,Get-MimecastAuthHeader'
+            $e.FullyQualifiedErrorId | Should -Be (Get-TestErrorId 'Mimecast.Unsupported' 'Get-MimecastAuthHeader')
             $e.CategoryInfo.Category | Should -Be 'NotImplemented'
             Assert-NoSecret $e.ToString()
         }

@@ -60,10 +60,18 @@ function Get-EmulatorStats {
 }
 
 function Get-TestErrorRecord {
-    # Runs the script block and returns the ErrorRecord it threw (or $null).
+    # Runs the script block with $ErrorActionPreference = 'Stop' and returns the first error record it wrote or threw
+    # (or $null). The module's errors are non-terminating: Stop makes the first one end the block, as in a script.
     param([Parameter(Mandatory = $true)] [scriptblock] $ScriptBlock)
+    $ErrorActionPreference = 'Stop'
     try { & $ScriptBlock | Out-Null } catch { return $_ }
     return $null
+}
+
+function Get-TestErrorId {
+    # The FullyQualifiedErrorId of a Mimecast error: the id, then the class of the cmdlet that wrote it.
+    param([Parameter(Mandatory = $true)] [string] $Id, [Parameter(Mandatory = $true)] [string] $Command)
+    '{0},Mimecast.Commands.{1}Command' -f $Id, ($Command -replace '-', '')
 }
 
 function Assert-NoSecret {
@@ -71,4 +79,31 @@ function Assert-NoSecret {
     foreach ($s in $script:Secrets) {
         $Text.Contains($s) | Should -BeFalse -Because $Because
     }
+}
+
+function Invoke-TestPwsh {
+    # Runs a script in a fresh pwsh process (no profile) with extra environment variables and optional lines on its
+    # standard input (answers to prompts). Returns @{ Output = <lines>; ExitCode = <int> }.
+    param(
+        [Parameter(Mandatory = $true)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [string[]] $InputLines,
+        [switch] $Interactive
+    )
+    $pwsh = $env:MIMECAST_TEST_PWSH
+    if (-not $pwsh) { $pwsh = 'pwsh' }
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $arguments = @('-NoProfile')
+        if (-not $Interactive) { $arguments += '-NonInteractive' }
+        $arguments += @('-Command', $Script)
+        if ($InputLines) { $out = $InputLines | & $pwsh @arguments 2>&1 }
+        else { $out = & $pwsh @arguments 2>&1 }
+        $code = $LASTEXITCODE
+    }
+    finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+    }
+    @{ Output = @($out | ForEach-Object { "$_" }); ExitCode = $code }
 }

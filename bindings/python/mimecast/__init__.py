@@ -12,14 +12,17 @@ Quick start::
 from __future__ import annotations
 
 from . import errors
+from ._abi import Status
 from ._ffi import LibraryNotFoundError
 from ._version import __version__
 from .client import Client
 from .errors import (
+    ApiError,
     ApiFailureError,
     AuthenticationError,
     BindingExpiredError,
     ClientClosedError,
+    ConfigurationError,
     HttpError,
     InsecureUrlError,
     InternalError,
@@ -31,6 +34,7 @@ from .errors import (
     MimecastIOError,
     MimecastTimeoutError,
     RateLimitedError,
+    ResponseError,
     ResponseTooLargeError,
     TlsError,
     TransportError,
@@ -43,6 +47,7 @@ __all__ = [
     "Client",
     "Account",
     "SignedHeaders",
+    "Status",
     "errors",
     "library_path",
     "native_version",

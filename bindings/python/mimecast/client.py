@@ -9,10 +9,12 @@ import os
 import threading
 from contextlib import contextmanager
 from ctypes import POINTER, byref, c_char_p, c_void_p
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterator, List, Mapping, NoReturn, Optional, Sequence
+from typing import Union
 
 from . import _ffi
-from ._ffi import LOG_CALLBACK, MCAccount, MCSignedHeaders, NativeLibrary, take_string
+from ._abi import Status, mc_account, mc_client, mc_pager, mc_signed_headers
+from ._ffi import LOG_CALLBACK, NativeLibrary, take_string
 from .errors import (
     STATUS_CLASSES,
     ClientClosedError,
@@ -41,7 +43,21 @@ def _text(value: Optional[bytes]) -> str:
     return value.decode("utf-8", "replace") if value else ""
 
 
-def _raise_last_error(lib: NativeLibrary, status: int) -> None:
+def _status(value: int) -> int:
+    """The Status member for a known value (an int all the same)."""
+    try:
+        return Status(value)
+    except ValueError:
+        return value
+
+
+def _invalid(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        message, status=Status.INVALID_ARGUMENT, status_name="MC_STATUS_INVALID_ARGUMENT"
+    )
+
+
+def _raise_last_error(lib: NativeLibrary, status: int) -> NoReturn:
     """Reads mc_last_error_* (same thread, right after the failed call) and
     raises the exception class mapped to ``status``."""
     message = _text(lib.mc_last_error_message())
@@ -53,7 +69,7 @@ def _raise_last_error(lib: NativeLibrary, status: int) -> None:
     cls = STATUS_CLASSES.get(status, MimecastError)
     err = cls(
         message or f"libmimecast call failed with {status_name}",
-        status=status,
+        status=_status(status),
         status_name=status_name,
         http_status=http_status,
         code=code,
@@ -71,15 +87,14 @@ def _call(lib: NativeLibrary, func: Callable[..., int], *args: Any) -> None:
         _raise_last_error(lib, status)
 
 
-def _enc(
-    value: Optional[Union[str, os.PathLike]], name: str, *, path: bool = False
-) -> Optional[bytes]:
+def _enc(value: Any, name: str, *, path: bool = False) -> Optional[bytes]:
     """Encodes a str argument as UTF-8 (None stays NULL). Never puts the
     value in an error message: it may be a secret."""
     if value is None:
         return None
     if path:
         value = os.fspath(value)
+    data: bytes
     if isinstance(value, bytes):
         data = value
     elif isinstance(value, str):
@@ -87,25 +102,46 @@ def _enc(
     else:
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if b"\x00" in data:
-        raise InvalidArgumentError(
-            f"{name} contains a NUL character", status=1, status_name="MC_STATUS_INVALID_ARGUMENT"
-        )
+        raise _invalid(f"{name} contains a NUL character")
     return data
 
 
-def _seconds_to_ms(value: Optional[float], name: str) -> Optional[int]:
+def _option_text(value: Any, name: str, *, path: bool = False) -> Optional[bytes]:
+    """_enc for an option: a value of the wrong type is an invalid option."""
+    try:
+        return _enc(value, name, path=path)
+    except TypeError:
+        raise _invalid(f"{name} must be a {'path' if path else 'str'} or None") from None
+
+
+def _option_flag(value: Any, name: str) -> bool:
+    # Only a real bool: "no" or 0 must not silently mean something.
+    if not isinstance(value, bool):
+        raise _invalid(f"{name} must be True or False")
+    return value
+
+
+def _option_int(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _invalid(f"{name} must be an int from {low} to {high}")
+    return value
+
+
+def _seconds_to_ms(value: Any, name: str) -> Optional[int]:
+    """Seconds (int or float) -> whole milliseconds for the library, rounded
+    up. Anything that is not a finite number of seconds > 0 fitting 32-bit
+    milliseconds (a string, a bool, NaN, infinity, 0, negative) is an
+    invalid option."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds")
-    ms = math.ceil(value * 1000)
-    if not 0 < ms <= _U32_MAX:
-        raise InvalidArgumentError(
-            f"{name} must be > 0 seconds (and fit in 32-bit milliseconds)",
-            status=1,
-            status_name="MC_STATUS_INVALID_ARGUMENT",
-        )
-    return ms
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or not 0 < value <= _U32_MAX / 1000
+    ):
+        raise _invalid(f"{name} must be a number of seconds > 0 and at most {_U32_MAX // 1000}")
+    return min(max(math.ceil(value * 1000), 1), _U32_MAX)
 
 
 def _body_json(data: JSONBody) -> str:
@@ -126,21 +162,22 @@ def _body_json(data: JSONBody) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
+def _malformed(message: str) -> MalformedResponseError:
+    return MalformedResponseError(
+        message, status=Status.MALFORMED_RESPONSE, status_name="MC_STATUS_MALFORMED_RESPONSE"
+    )
+
+
 def _parse(text: Optional[str]) -> Dict[str, Any]:
+    """The envelope the library validated, parsed once. Python's json reads
+    every document the library accepts (nesting included: the library's limit
+    is far below Python's), so a failure here would be a library bug."""
     try:
         value = json.loads(text or "")
-    except ValueError as exc:
-        raise MalformedResponseError(
-            f"the response is not valid JSON: {exc.msg}",
-            status=13,
-            status_name="MC_STATUS_MALFORMED_RESPONSE",
-        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise _malformed(f"the response is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
-        raise MalformedResponseError(
-            "the response is not a JSON object",
-            status=13,
-            status_name="MC_STATUS_MALFORMED_RESPONSE",
-        )
+        raise _malformed("the response is not a JSON object")
     return value
 
 
@@ -149,12 +186,42 @@ def _data_list(envelope: Mapping[str, Any]) -> List[Any]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise MalformedResponseError(
-            "the response's data is not a list",
-            status=13,
-            status_name="MC_STATUS_MALFORMED_RESPONSE",
-        )
+        raise _malformed("the response's data is not a list")
     return data
+
+
+def _text_at(ptr: Any) -> Optional[str]:
+    return ptr.decode("utf-8", "replace") if ptr is not None else None
+
+
+def _account(a: mc_account) -> Account:
+    """The Account of a C mc_account: the library's values, converted only
+    from C's conventions (NULL text = None, -1 = absent number)."""
+    count = int(a.packages_len)
+    packages = tuple(_text_at(a.packages[i]) or "" for i in range(count)) if count else ()
+    return Account(
+        account_code=_text_at(a.account_code),
+        account_name=_text_at(a.account_name),
+        admin_email=_text_at(a.admin_email),
+        archive=bool(a.archive),
+        automated_segment_purge=bool(a.automated_segment_purge),
+        database_code=_text_at(a.database_code),
+        domain=_text_at(a.domain),
+        gateway=bool(a.gateway),
+        mail_platform=_text_at(a.mail_platform),
+        max_retention=None if a.max_retention == -1 else int(a.max_retention),
+        max_retention_confirmed=bool(a.max_retention_confirmed),
+        mimecast_id=_text_at(a.mimecast_id),
+        packages=packages,
+        passphrase=_text_at(a.passphrase),
+        policy_inheritance=bool(a.policy_inheritance),
+        region=_text_at(a.region),
+        support_code=_text_at(a.support_code),
+        type=_text_at(a.account_type),
+        user_count=None if a.user_count == -1 else int(a.user_count),
+        json=_text_at(a.json) or "{}",
+        raw_json=_text_at(a.raw_json) or "",
+    )
 
 
 def _make_log_callback() -> Any:
@@ -201,10 +268,15 @@ class Client:
         log: True = forward the library's log to ``logging.getLogger("mimecast")``;
             False = never; None (default) = when that logger is enabled for DEBUG.
 
+    Every invalid option value (wrong type, NaN, infinity, out of range)
+    raises :class:`~mimecast.errors.InvalidArgumentError`; an unknown option
+    name raises TypeError, like any unknown keyword argument.
+
     The client is thread-safe: share one between threads. Use it as a context
     manager or call :meth:`close`; a closed client raises
     :class:`~mimecast.errors.ClientClosedError` (a MimecastError and a
-    ValueError).
+    ValueError). It cannot be copied or pickled (it owns a native connection
+    pool): share it, or create one per process.
     """
 
     def __init__(
@@ -217,7 +289,7 @@ class Client:
         *,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
-        ca_bundle: Optional[Union[str, os.PathLike]] = None,
+        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
         allow_insecure_http: bool = False,
         max_retries: Optional[int] = None,
         retry_budget: Optional[float] = None,
@@ -270,7 +342,7 @@ class Client:
             _enc(client_secret, "client_secret"),
         )
         self._create(
-            lambda lib, opts, out: _call(lib, lib.func("mc_client_new_oauth"), *args, opts, out),
+            lambda lib, opts, out: _call(lib, lib.mc_client_new_oauth, *args, opts, out),
             options,
         )
         return self
@@ -289,7 +361,7 @@ class Client:
         self._init_state("env", "$MIMECAST_BASE_URL")
         if environ is None:
             self._create(
-                lambda lib, opts, out: _call(lib, lib.func("mc_client_new_from_env"), opts, out),
+                lambda lib, opts, out: _call(lib, lib.mc_client_new_from_env, opts, out),
                 options,
             )
             return self
@@ -302,14 +374,14 @@ class Client:
         values = (c_char_p * max(len(pairs), 1))(*[v for _, v in pairs])
         self._create(
             lambda lib, opts, out: _call(
-                lib, lib.func("mc_client_new_from_variables"), names, values, len(pairs), opts, out
+                lib, lib.mc_client_new_from_variables, names, values, len(pairs), opts, out
             ),
             options,
         )
         return self
 
     @classmethod
-    def from_postman(cls, path: Union[str, os.PathLike], **options: Any) -> "Client":
+    def from_postman(cls, path: Union[str, "os.PathLike[str]"], **options: Any) -> "Client":
         """A client from a Postman environment export (JSON with ``values``):
         ApplicationID, ApplicationKey, AccessKey, SecretKey, baseUrl (API 1.0)
         or client_id, client_secret (API 2.0). Unreadable file:
@@ -319,7 +391,7 @@ class Client:
         encoded = _enc(path, "path", path=True)
         self._create(
             lambda lib, opts, out: _call(
-                lib, lib.func("mc_client_new_from_postman"), encoded, opts, out
+                lib, lib.mc_client_new_from_postman, encoded, opts, out
             ),
             options,
         )
@@ -328,12 +400,13 @@ class Client:
     # -- construction internals
 
     def _init_state(self, kind: str, where: str) -> None:
-        self._handle: Optional[int] = None
+        self._handle: Optional[Any] = None  # POINTER(mc_client) while open
         self._lib: Optional[NativeLibrary] = None
         self._kind = kind
         self._where = where
         self._cond = threading.Condition()
-        self._active = 0
+        self._active = 0  # native calls in progress, all threads
+        self._orphan: Optional[Any] = None  # closed from inside a call: freed after it
         self._tls = threading.local()
         self._log_callback: Any = None
 
@@ -345,25 +418,27 @@ class Client:
         try:
             # Its keyword-only signature rejects unknown options (TypeError).
             self._apply_options(lib, opts, **options)
-            handle = c_void_p()
+            handle = POINTER(mc_client)()
             make(lib, opts, byref(handle))
         finally:
             lib.mc_options_free(opts)
-        if not handle.value:
+        if not handle:
             raise MimecastError(
-                "libmimecast returned no client", status=15, status_name="MC_STATUS_INTERNAL"
+                "libmimecast returned no client",
+                status=Status.INTERNAL,
+                status_name="MC_STATUS_INTERNAL",
             )
         self._lib = lib
-        self._handle = handle.value
+        self._handle = handle
 
     def _apply_options(
         self,
         lib: NativeLibrary,
-        opts: int,
+        opts: Any,
         *,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
-        ca_bundle: Optional[Union[str, os.PathLike]] = None,
+        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
         allow_insecure_http: bool = False,
         max_retries: Optional[int] = None,
         retry_budget: Optional[float] = None,
@@ -372,68 +447,92 @@ class Client:
         max_response_bytes: Optional[int] = None,
         log: Optional[bool] = None,
     ) -> None:
-        ms = _seconds_to_ms(timeout, "timeout")
-        if ms is not None:
-            _call(lib, lib.mc_options_set_timeout_ms, opts, ms)
-        ms = _seconds_to_ms(connect_timeout, "connect_timeout")
-        if ms is not None:
-            _call(lib, lib.mc_options_set_connect_timeout_ms, opts, ms)
-        if ca_bundle is not None:
-            _call(lib, lib.mc_options_set_ca_bundle, opts, _enc(ca_bundle, "ca_bundle", path=True))
-        if allow_insecure_http:
+        # Every value is checked before anything is set, so that an invalid
+        # option always raises InvalidArgumentError, whatever its type.
+        timeout_ms = _seconds_to_ms(timeout, "timeout")
+        connect_ms = _seconds_to_ms(connect_timeout, "connect_timeout")
+        ca = _option_text(ca_bundle, "ca_bundle", path=True)
+        insecure = _option_flag(allow_insecure_http, "allow_insecure_http")
+        after_send = _option_flag(retry_after_send, "retry_after_send")
+        proxy_b = _option_text(proxy, "proxy")
+        if max_response_bytes is not None:
+            _option_int(max_response_bytes, "max_response_bytes", 1, _U64_MAX)
+        retries = None
+        budget_ms = None
+        if max_retries is not None or retry_budget is not None:
+            retries = _option_int(
+                3 if max_retries is None else max_retries, "max_retries", 0, _U32_MAX
+            )
+            budget_ms = _seconds_to_ms(
+                60.0 if retry_budget is None else retry_budget, "retry_budget"
+            )
+        if log is not None:
+            _option_flag(log, "log")
+
+        if timeout_ms is not None:
+            _call(lib, lib.mc_options_set_timeout_ms, opts, timeout_ms)
+        if connect_ms is not None:
+            _call(lib, lib.mc_options_set_connect_timeout_ms, opts, connect_ms)
+        if ca is not None:
+            _call(lib, lib.mc_options_set_ca_bundle, opts, ca)
+        if insecure:
             _call(lib, lib.mc_options_set_allow_insecure_http, opts, True)
         if max_response_bytes is not None:
-            if not isinstance(max_response_bytes, int) or not 0 < max_response_bytes <= _U64_MAX:
-                raise InvalidArgumentError(
-                    "max_response_bytes must be a positive int",
-                    status=1,
-                    status_name="MC_STATUS_INVALID_ARGUMENT",
-                )
             _call(lib, lib.mc_options_set_max_response_bytes, opts, max_response_bytes)
-        if max_retries is not None or retry_budget is not None:
-            retries = 3 if max_retries is None else max_retries
-            if (
-                isinstance(retries, bool)
-                or not isinstance(retries, int)
-                or not 0 <= retries <= _U32_MAX
-            ):
-                raise InvalidArgumentError(
-                    "max_retries must be an int >= 0",
-                    status=1,
-                    status_name="MC_STATUS_INVALID_ARGUMENT",
-                )
-            budget = _seconds_to_ms(60.0 if retry_budget is None else retry_budget, "retry_budget")
-            _call(lib, lib.func("mc_options_set_retry"), opts, retries, budget)
-        if retry_after_send:
-            _call(lib, lib.func("mc_options_set_retry_after_send"), opts, True)
-        if proxy is not None:
-            _call(lib, lib.func("mc_options_set_proxy"), opts, _enc(proxy, "proxy"))
-        logger = logging.getLogger(_LOGGER_NAME)
+        if retries is not None:
+            _call(lib, lib.mc_options_set_retry, opts, retries, budget_ms)
+        if after_send:
+            _call(lib, lib.mc_options_set_retry_after_send, opts, True)
+        if proxy_b is not None:
+            _call(lib, lib.mc_options_set_proxy, opts, proxy_b)
         if log is None:
-            log = logger.isEnabledFor(logging.DEBUG) and lib.has("mc_options_set_log_callback")
+            log = logging.getLogger(_LOGGER_NAME).isEnabledFor(logging.DEBUG)
         if log:
             callback = _make_log_callback()
-            _call(lib, lib.func("mc_options_set_log_callback"), opts, callback, None, 4)
+            _call(lib, lib.mc_options_set_log_callback, opts, callback, None, 4)
             self._log_callback = callback  # must outlive the native client
 
     # -- lifetime
 
+    def _closed_error(self) -> ClientClosedError:
+        return ClientClosedError(
+            "this mimecast.Client is closed", status=-1, status_name="CLIENT_CLOSED"
+        )
+
     @contextmanager
-    def _use(self) -> Iterator[int]:
+    def _use(self) -> Iterator[Any]:
+        """Holds the native handle for one call. A call on this client from
+        inside a call on the same thread can only come from the library's log
+        callback (a logging handler), which the header forbids: refuse it
+        instead of re-entering the library."""
+        if getattr(self._tls, "depth", 0):
+            raise RuntimeError(
+                "a mimecast.Client cannot be used from a logging handler while it "
+                "is making a call on the same thread"
+            )
         with self._cond:
             handle = self._handle
             if handle is None:
-                raise ClientClosedError(
-                    "this mimecast.Client is closed", status=-1, status_name="CLIENT_CLOSED"
-                )
+                raise self._closed_error()
             self._active += 1
+        self._tls.depth = 1
         try:
             yield handle
         finally:
+            self._tls.depth = 0
+            orphan = None
             with self._cond:
                 self._active -= 1
                 if self._active == 0:
+                    orphan, self._orphan = self._orphan, None
                     self._cond.notify_all()
+            if orphan is not None:
+                self._free(orphan)
+
+    def _free(self, handle: Any) -> None:
+        lib = self._lib
+        if lib is not None:
+            lib.mc_client_free(handle)
 
     @property
     def closed(self) -> bool:
@@ -441,27 +540,33 @@ class Client:
         return self._handle is None
 
     def close(self) -> None:
-        """Frees the native client (waiting for calls in progress on other
-        threads). Idempotent."""
+        """Closes the client and frees the native client (its keys are wiped).
+        Idempotent. New calls raise ClientClosedError at once.
+
+        Calls in progress are never cut short: from another thread, close()
+        waits for them to return, then frees. From inside a call on this
+        client on the same thread (a logging handler of the ``mimecast``
+        logger), it cannot wait for the call it is part of: it returns at
+        once and the native client is freed when that call returns."""
         cond = getattr(self, "_cond", None)
         if cond is None:
             return
+        inside = bool(getattr(self._tls, "depth", 0))
         with cond:
             handle = self._handle
             if handle is None:
                 return
             self._handle = None
+            if inside:
+                self._orphan = handle
+                return
             while self._active:
                 cond.wait()
-        lib = self._lib
-        if lib is not None:
-            lib.mc_client_free(handle)
+        self._free(handle)
 
     def __enter__(self) -> "Client":
         if self._handle is None:
-            raise ClientClosedError(
-                "this mimecast.Client is closed", status=-1, status_name="CLIENT_CLOSED"
-            )
+            raise self._closed_error()
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -480,11 +585,25 @@ class Client:
             f"{getattr(self, '_where', '?')!r} {state}>"
         )
 
-    # -- calls
+    # A copy would share the native handle: whichever copy is collected or
+    # closed first would free the client under the other. Refuse clearly.
+    def _not_copyable(self, what: str) -> NoReturn:
+        raise TypeError(
+            f"a mimecast.Client cannot be {what}: it owns a native client and its "
+            "connection pool. Share the same client (it is thread-safe), or create "
+            "a new one (in each process)."
+        )
 
-    def _after_request(self, lib: NativeLibrary) -> None:
-        if lib.has("mc_last_retry_count"):
-            self._tls.retry_count = int(lib.mc_last_retry_count())
+    def __copy__(self) -> NoReturn:
+        self._not_copyable("copied")
+
+    def __deepcopy__(self, memo: Any) -> NoReturn:
+        self._not_copyable("copied")
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        self._not_copyable("pickled")
+
+    # -- calls
 
     def _request_call(self, func: Callable[..., int], *args: Any) -> None:
         """Runs a request-type native call; records the retry count on this
@@ -492,34 +611,28 @@ class Client:
         lib = self._lib
         assert lib is not None
         status = func(*args)
+        self._tls.retry_count = int(lib.mc_last_retry_count())
         if status != 0:
-            try:
-                _raise_last_error(lib, status)
-            finally:
-                self._after_request(lib)
-        self._after_request(lib)
+            _raise_last_error(lib, status)
 
     @property
     def last_retry_count(self) -> int:
         """How many retries the last request made by this client on the
         current thread needed (0 if none), success or failure."""
-        lib = self._lib or _ffi.load()
-        lib.func("mc_last_retry_count")
         return int(getattr(self._tls, "retry_count", 0))
 
     def get_account(self) -> Account:
-        """Calls Get Account and returns the typed :class:`Account`."""
+        """Calls Get Account and returns the typed :class:`Account`, with the
+        values libmimecast read from the response."""
         with self._use() as handle:
             lib = self._lib
             assert lib is not None
-            out = POINTER(MCAccount)()
+            out = POINTER(mc_account)()
             self._request_call(lib.mc_get_account, handle, byref(out))
             try:
-                text = _text(out.contents.json)
+                return _account(out.contents)
             finally:
                 lib.mc_account_free(out)
-        account = _parse(text)
-        return Account.from_dict(account)
 
     def request_raw(
         self, path: str, body: Union[None, str, Mapping[str, Any]] = None
@@ -538,11 +651,12 @@ class Client:
             encoded = json.dumps(dict(body), ensure_ascii=False).encode("utf-8")
         else:
             raise TypeError("body must be a dict, a JSON string or None")
+        path_b = _enc(path, "path")
         with self._use() as handle:
             lib = self._lib
             assert lib is not None
             out = c_void_p()
-            self._request_call(lib.mc_request, handle, _enc(path, "path"), encoded, byref(out))
+            self._request_call(lib.mc_request, handle, path_b, encoded, byref(out))
             text = take_string(lib, out.value)
         return _parse(text)
 
@@ -561,37 +675,37 @@ class Client:
         self, path: str, data: JSONBody = None, page_size: int = 100
     ) -> Iterator[Dict[str, Any]]:
         """Yields the response envelope of every page of a paged endpoint,
-        following ``meta.pagination.next`` until the last page. ``data`` as in
-        :meth:`request`; ``page_size`` 0 means the server's default."""
+        following ``meta.pagination.next`` until the last page (or a page with
+        no data). ``data`` as in :meth:`request`; ``page_size`` 0 means the
+        server's default. The pull is the library's (mc_pager): a page token
+        the server already sent in this pull raises MalformedResponseError
+        instead of looping forever."""
         if (
             isinstance(page_size, bool)
             or not isinstance(page_size, int)
             or not 0 <= page_size <= _U32_MAX
         ):
-            raise InvalidArgumentError(
-                "page_size must be an int >= 0", status=1, status_name="MC_STATUS_INVALID_ARGUMENT"
-            )
+            raise _invalid("page_size must be an int >= 0")
         body = _body_json(data).encode("utf-8")
         path_b = _enc(path, "path")
-        token: Optional[bytes] = None
-        while True:
-            with self._use() as handle:
-                lib = self._lib
-                assert lib is not None
-                func = lib.func("mc_request_page")
-                out = c_void_p()
-                next_token = c_void_p()
-                self._request_call(
-                    func, handle, path_b, body, page_size, token, byref(out), byref(next_token)
-                )
-                try:
+        pager = POINTER(mc_pager)()
+        with self._use() as handle:
+            lib = self._lib
+            assert lib is not None
+            _call(lib, lib.mc_pager_new, handle, path_b, body, page_size, byref(pager))
+        try:
+            while True:
+                # Each page holds the client like any call: close() waits for
+                # it, and a closed client raises ClientClosedError here.
+                with self._use():
+                    out = c_void_p()
+                    self._request_call(lib.mc_pager_next, pager, byref(out))
                     text = take_string(lib, out.value)
-                finally:
-                    nxt = take_string(lib, next_token.value)
-            yield _parse(text)
-            if not nxt:
-                return
-            token = nxt.encode("utf-8")
+                if text is None:
+                    return
+                yield _parse(text)
+        finally:
+            lib.mc_pager_free(pager)
 
     def iter_pages(self, path: str, data: JSONBody = None, page_size: int = 100) -> Iterator[Any]:
         """Yields every item of every page of a paged endpoint (e.g.
@@ -617,7 +731,7 @@ class Client:
         with self._use() as handle:
             lib = self._lib
             assert lib is not None
-            out = POINTER(MCSignedHeaders)()
+            out = POINTER(mc_signed_headers)()
             _call(
                 lib,
                 lib.mc_sign,

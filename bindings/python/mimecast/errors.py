@@ -2,8 +2,35 @@
 
 Every failure reported by libmimecast becomes an instance of a
 :class:`MimecastError` subclass chosen from the status code (see
-``STATUS_CLASSES``). Messages come from the library and never contain a
-secret (keys, client secret, tokens).
+``STATUS_CLASSES``). The classes form the tree of ``bindings/errors.json``,
+shared with the .NET binding (whose classes have the same parents), and the
+status -> class mapping is generated from it (``_taxonomy.py``):
+
+    MimecastError
+    |- InvalidArgumentError (also ValueError)
+    |- InvalidCredentialsError
+    |- ConfigurationError
+    |  |- InvalidUrlError
+    |  |  `- InsecureUrlError
+    |  `- MimecastIOError (also OSError)
+    |- TransportError
+    |  |- TlsError
+    |  `- MimecastTimeoutError (also TimeoutError)
+    |- ApiError
+    |  |- AuthenticationError
+    |  |  `- BindingExpiredError
+    |  |- RateLimitedError
+    |  |- ApiFailureError
+    |  `- HttpError
+    |- ResponseError
+    |  |- MalformedResponseError
+    |  `- ResponseTooLargeError
+    |- InternalError
+    |- UnsupportedError
+    `- ClientClosedError (also ValueError)
+
+Messages come from the library and never contain a secret (keys, client
+secret, tokens).
 """
 
 from __future__ import annotations
@@ -11,20 +38,25 @@ from __future__ import annotations
 import builtins
 from typing import Dict, Optional, Type
 
+from . import _taxonomy
+
 __all__ = [
     "MimecastError",
     "InvalidArgumentError",
     "InvalidCredentialsError",
+    "ConfigurationError",
     "InvalidUrlError",
     "InsecureUrlError",
     "TransportError",
     "TlsError",
     "MimecastTimeoutError",
+    "ApiError",
     "AuthenticationError",
     "BindingExpiredError",
     "RateLimitedError",
     "ApiFailureError",
     "HttpError",
+    "ResponseError",
     "MalformedResponseError",
     "ResponseTooLargeError",
     "InternalError",
@@ -125,14 +157,14 @@ def _rebuild(
         code=code,
         api_message=api_message,
     )
-    if retry is not None:
+    if retry is not None and isinstance(err, RateLimitedError):
         err.retry_after_ms = retry
     return err
 
 
 class InvalidArgumentError(MimecastError, ValueError):
-    """A required argument was missing, empty or unusable (MC_STATUS_INVALID_ARGUMENT).
-    Also a :class:`ValueError`."""
+    """A required argument was missing, empty or unusable, or an option is
+    invalid (MC_STATUS_INVALID_ARGUMENT). Also a :class:`ValueError`."""
 
 
 class InvalidCredentialsError(MimecastError):
@@ -140,13 +172,23 @@ class InvalidCredentialsError(MimecastError):
     (MC_STATUS_INVALID_CREDENTIALS). Nothing was sent."""
 
 
-class InvalidUrlError(MimecastError):
+class ConfigurationError(MimecastError):
+    """The client's configuration is unusable: base URL, region, insecure
+    http://, unreadable file. Raised through its subclasses."""
+
+
+class InvalidUrlError(ConfigurationError):
     """The base URL is not an http(s) URL or not a known region (MC_STATUS_INVALID_URL)."""
 
 
 class InsecureUrlError(InvalidUrlError):
     """Plain http:// to a non-loopback host without ``allow_insecure_http=True``
     (MC_STATUS_INSECURE_URL)."""
+
+
+class MimecastIOError(ConfigurationError, OSError):
+    """A file (CA bundle, Postman environment) could not be read or parsed
+    (MC_STATUS_IO). Also an :class:`OSError`."""
 
 
 class TransportError(MimecastError):
@@ -163,17 +205,25 @@ class MimecastTimeoutError(TransportError, builtins.TimeoutError):
     (MC_STATUS_TIMEOUT). Also a builtin :class:`TimeoutError`."""
 
 
-class AuthenticationError(MimecastError):
-    """HTTP 401/403: bad keys, bad signature, clock skew or missing permission
-    (MC_STATUS_UNAUTHORIZED)."""
+class ApiError(MimecastError):
+    """Mimecast answered, with an error: an HTTP error status or a ``fail``
+    entry (see ``http_status`` and ``code``). Raised through its subclasses."""
 
 
-class BindingExpiredError(MimecastError):
-    """HTTP 418: the access key / secret key binding expired; create new keys
-    (MC_STATUS_BINDING_EXPIRED)."""
+class AuthenticationError(ApiError):
+    """The credentials were refused: HTTP 401/403, bad keys, bad signature,
+    clock skew or missing permission (MC_STATUS_UNAUTHORIZED)."""
 
 
-class RateLimitedError(MimecastError):
+class BindingExpiredError(AuthenticationError):
+    """HTTP 418: the access key / secret key binding expired, so the
+    credentials are refused; create new keys (MC_STATUS_BINDING_EXPIRED).
+
+    An :class:`AuthenticationError`, like in the .NET binding: code that
+    handles "these credentials do not work" catches it too."""
+
+
+class RateLimitedError(ApiError):
     """HTTP 429: the quota is exhausted (MC_STATUS_RATE_LIMITED).
 
     Attributes:
@@ -191,21 +241,27 @@ class RateLimitedError(MimecastError):
         return self.retry_after_ms / 1000.0
 
 
-class ApiFailureError(MimecastError):
+class ApiFailureError(ApiError):
     """Mimecast processed the request but reported a failure in the ``fail``
     array, possibly under HTTP 200 (MC_STATUS_API_FAILURE); see ``code``."""
 
 
-class HttpError(MimecastError):
+class HttpError(ApiError):
     """Any other unexpected HTTP status: 404, 405, 5xx, a redirect...
     (MC_STATUS_HTTP_ERROR); see ``http_status``."""
 
 
-class MalformedResponseError(MimecastError):
-    """The response is not the JSON envelope Mimecast sends (MC_STATUS_MALFORMED_RESPONSE)."""
+class ResponseError(MimecastError):
+    """The response cannot be used: not Mimecast's JSON envelope, or larger
+    than allowed. Raised through its subclasses."""
 
 
-class ResponseTooLargeError(MimecastError):
+class MalformedResponseError(ResponseError):
+    """The response is not the JSON envelope Mimecast sends, or a field of it
+    is not what it must be; the message names it (MC_STATUS_MALFORMED_RESPONSE)."""
+
+
+class ResponseTooLargeError(ResponseError):
     """The response exceeded ``max_response_bytes`` (MC_STATUS_RESPONSE_TOO_LARGE)."""
 
 
@@ -215,12 +271,7 @@ class InternalError(MimecastError):
 
 class UnsupportedError(MimecastError):
     """The operation does not apply to this client, e.g. ``sign()`` on an
-    OAuth client, or the loaded library lacks it (MC_STATUS_UNSUPPORTED)."""
-
-
-class MimecastIOError(MimecastError, OSError):
-    """A file (CA bundle, Postman environment) could not be read or parsed
-    (MC_STATUS_IO). Also an :class:`OSError`."""
+    OAuth client (MC_STATUS_UNSUPPORTED)."""
 
 
 class ClientClosedError(MimecastError, ValueError):
@@ -228,23 +279,7 @@ class ClientClosedError(MimecastError, ValueError):
     like operations on a closed file."""
 
 
-#: mc_status value -> exception class.
+#: mc_status value -> exception class (generated from bindings/errors.json).
 STATUS_CLASSES: Dict[int, Type[MimecastError]] = {
-    1: InvalidArgumentError,
-    2: InvalidCredentialsError,
-    3: InvalidUrlError,
-    4: InsecureUrlError,
-    5: TransportError,
-    6: TlsError,
-    7: MimecastTimeoutError,
-    8: AuthenticationError,
-    9: BindingExpiredError,
-    10: RateLimitedError,
-    11: ApiFailureError,
-    12: HttpError,
-    13: MalformedResponseError,
-    14: ResponseTooLargeError,
-    15: InternalError,
-    16: UnsupportedError,
-    17: MimecastIOError,
+    status: globals()[name] for status, name in _taxonomy.STATUS_CLASS_NAMES.items()
 }

@@ -2,100 +2,103 @@
 
 from __future__ import annotations
 
+import json as _json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 __all__ = ["Account", "SignedHeaders"]
-
-
-def _str(obj: Mapping[str, Any], key: str) -> Optional[str]:
-    value = obj.get(key)
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
-def _bool(obj: Mapping[str, Any], key: str) -> Optional[bool]:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return bool(value)
-
-
-def _int(obj: Mapping[str, Any], key: str) -> Optional[int]:
-    value = obj.get(key)
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
 class Account:
     """The account returned by Get Account (``/api/account/get-account``).
 
-    Every attribute is None when Mimecast left the field out. ``raw`` is
-    the account object exactly as received. ``passphrase`` (a support
-    verification secret) and ``raw`` (which contains it) are left out of
+    The values are the ones libmimecast read from the response (the C
+    ``mc_account``), so every language binding sees the same account: a
+    text attribute is None when Mimecast left the field out, a number
+    (``max_retention``, ``user_count``) is None when absent or null, a flag
+    is False when absent. A number that is not an integer (``30.0`` counts
+    as 30) or does not fit 64 bits fails the call with
+    MalformedResponseError naming the field, in every language.
+
+    ``json`` is the account object (``data[0]``) exactly as the server sent
+    it, ``raw_json`` the whole response body, and ``raw`` the account object
+    parsed into a dict (on first use). ``passphrase`` (a support
+    verification secret) and those three, which contain it, are left out of
     ``repr()``.
     """
 
     account_code: Optional[str]
     account_name: Optional[str]
     admin_email: Optional[str]
-    archive: Optional[bool]
-    automated_segment_purge: Optional[bool]
+    archive: bool
+    automated_segment_purge: bool
     database_code: Optional[str]
     domain: Optional[str]
-    gateway: Optional[bool]
+    gateway: bool
     mail_platform: Optional[str]
     max_retention: Optional[int]
-    max_retention_confirmed: Optional[bool]
+    max_retention_confirmed: bool
     mimecast_id: Optional[str]
     packages: Tuple[str, ...]
     passphrase: Optional[str] = field(repr=False)
-    policy_inheritance: Optional[bool]
+    policy_inheritance: bool
     region: Optional[str]
     support_code: Optional[str]
     type: Optional[str]
     user_count: Optional[int]
-    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
+    json: str = field(default="{}", repr=False, compare=False, hash=False)
+    raw_json: str = field(default="", repr=False, compare=False, hash=False)
+
+    @cached_property
+    def raw(self) -> Dict[str, Any]:
+        """The account object (``data[0]``) as a dict, parsed from ``json``."""
+        value = _json.loads(self.json)
+        return value if isinstance(value, dict) else {}
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> "Account":
-        """Builds an Account from the account object (``data[0]``)."""
-        packages = obj.get("packages") or ()
-        if not isinstance(packages, (list, tuple)):
-            packages = (packages,)
+        """Builds an Account from a mapping shaped like ``data[0]``, for tests
+        and fixtures. Values of the right type are taken as they are (a number
+        must be an ``int``); anything else counts as absent. The client never
+        uses this: :meth:`Client.get_account` takes the library's values."""
+
+        def text(key: str) -> Optional[str]:
+            value = obj.get(key)
+            return value if isinstance(value, str) else None
+
+        def flag(key: str) -> bool:
+            return obj.get(key) is True
+
+        def number(key: str) -> Optional[int]:
+            value = obj.get(key)
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+        packages = obj.get("packages")
         return cls(
-            account_code=_str(obj, "accountCode"),
-            account_name=_str(obj, "accountName"),
-            admin_email=_str(obj, "adminEmail"),
-            archive=_bool(obj, "archive"),
-            automated_segment_purge=_bool(obj, "automatedSegmentPurge"),
-            database_code=_str(obj, "databaseCode"),
-            domain=_str(obj, "domain"),
-            gateway=_bool(obj, "gateway"),
-            mail_platform=_str(obj, "mailPlatform"),
-            max_retention=_int(obj, "maxRetention"),
-            max_retention_confirmed=_bool(obj, "maxRetentionConfirmed"),
-            mimecast_id=_str(obj, "mimecastId"),
-            packages=tuple(str(p) for p in packages),
-            passphrase=_str(obj, "passphrase"),
-            policy_inheritance=_bool(obj, "policyInheritance"),
-            region=_str(obj, "region"),
-            support_code=_str(obj, "supportCode"),
-            type=_str(obj, "type"),
-            user_count=_int(obj, "userCount"),
-            raw=dict(obj),
+            account_code=text("accountCode"),
+            account_name=text("accountName"),
+            admin_email=text("adminEmail"),
+            archive=flag("archive"),
+            automated_segment_purge=flag("automatedSegmentPurge"),
+            database_code=text("databaseCode"),
+            domain=text("domain"),
+            gateway=flag("gateway"),
+            mail_platform=text("mailPlatform"),
+            max_retention=number("maxRetention"),
+            max_retention_confirmed=flag("maxRetentionConfirmed"),
+            mimecast_id=text("mimecastId"),
+            packages=tuple(p for p in packages if isinstance(p, str))
+            if isinstance(packages, (list, tuple))
+            else (),
+            passphrase=text("passphrase"),
+            policy_inheritance=flag("policyInheritance"),
+            region=text("region"),
+            support_code=text("supportCode"),
+            type=text("type"),
+            user_count=number("userCount"),
+            json=_json.dumps(dict(obj), ensure_ascii=False),
         )
 
 

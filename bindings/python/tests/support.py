@@ -32,17 +32,22 @@ VECTORS = json.loads((ROOT / "tests" / "vectors" / "signing.json").read_text("ut
 CA_PEM = ROOT / "tests" / "tls" / "ca.pem"
 
 
-def _default_keys() -> Dict[str, str]:
-    """DEFAULT_KEYS of the emulator, read from it (it is importable)."""
-    sys.path.insert(0, str(EMULATOR.parent))
-    try:
-        import mimecast_emulator  # type: ignore[import-not-found]
-    finally:
-        sys.path.pop(0)
-    return dict(mimecast_emulator.DEFAULT_KEYS)
+SHARED = ROOT / "tests" / "shared"
 
 
-KEYS = _default_keys()
+def shared(name: str) -> Any:
+    """A table of tests/shared/ (the same data every language's suite reads)."""
+    return json.loads((SHARED / name).read_text("utf-8"))
+
+
+#: The emulator's built-in keys (tests/shared/emulator-keys.json).
+KEYS: Dict[str, str] = shared("emulator-keys.json")["keys"]
+#: The taxonomy every binding shares: mc_status name -> kind (bindings/errors.json).
+ERROR_KINDS = {
+    status: kind
+    for kind in json.loads((ROOT / "bindings" / "errors.json").read_text("utf-8"))["kinds"]
+    for status in kind["statuses"]
+}
 SECRETS = [KEYS["app_key"], KEYS["access_key"], KEYS["secret_key"], KEYS["client_secret"]]
 
 

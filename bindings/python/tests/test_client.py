@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import gc
+import json
+import logging
+import pickle
 import threading
+import time
 import unittest
 
 import mimecast
@@ -47,7 +52,9 @@ class GetAccountTest(EmulatorTestCase):
         self.assertEqual(list(account.packages), account.raw["packages"])
         self.assertEqual(len(account.raw), 19)
         fields = {f.name for f in dataclasses.fields(account)}
-        self.assertEqual(fields, set(expected) | {"packages", "raw"})
+        self.assertEqual(fields, set(expected) | {"packages", "json", "raw_json"})
+        self.assertEqual(json.loads(account.json), account.raw)
+        self.assertEqual(json.loads(account.raw_json)["data"][0], account.raw)
 
     def test_values_and_non_ascii(self) -> None:
         account = self.client().get_account()
@@ -57,6 +64,23 @@ class GetAccountTest(EmulatorTestCase):
         self.assertEqual(account.user_count, 250)
         self.assertIs(account.archive, True)
         self.assertIs(account.automated_segment_purge, False)
+
+    def test_from_dict_takes_values_of_the_right_type_as_they_are(self) -> None:
+        a = mimecast.Account.from_dict(
+            {
+                "accountName": "N",
+                "userCount": 30,
+                "maxRetention": 30.0,  # not an int: absent, no conversion here
+                "archive": True,
+                "gateway": "true",  # not a bool: False
+                "accountCode": 5,  # not a str: absent
+                "packages": ["p", 1],
+            }
+        )
+        self.assertEqual((a.account_name, a.user_count, a.max_retention), ("N", 30, None))
+        self.assertEqual((a.archive, a.gateway, a.account_code), (True, False, None))
+        self.assertEqual(a.packages, ("p",))
+        self.assertEqual(a.raw["accountName"], "N")
 
     def test_frozen_and_passphrase_not_in_repr(self) -> None:
         account = self.client().get_account()
@@ -186,6 +210,114 @@ class ThreadsTest(EmulatorTestCase):
         t.join(10)
         self.assertEqual(len(result), 1)
         self.assertTrue(client.closed)
+
+
+class CopyTest(EmulatorTestCase):
+    """Issue 10 item 3: a copy would share the native handle."""
+
+    def test_copy_deepcopy_and_pickle_are_refused(self) -> None:
+        client = self.client()
+        attempts = {
+            "copy": lambda: copy.copy(client),
+            "deepcopy": lambda: copy.deepcopy(client),
+            "deepcopy in a list": lambda: copy.deepcopy([client]),
+        }
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            attempts[f"pickle {protocol}"] = lambda p=protocol: pickle.dumps(client, p)
+        for what, attempt in attempts.items():
+            with self.subTest(what):
+                with self.assertRaises(TypeError) as cm:
+                    attempt()
+                self.assertIn("mimecast.Client cannot be", str(cm.exception))
+                self.assertIn("thread-safe", str(cm.exception))
+        gc.collect()
+        self.assertEqual(client.get_account().account_code, "CUSA12A345")
+        client.close()
+        self.assertTrue(client.closed)
+
+    def test_copy_during_a_call_is_refused_and_close_returns(self) -> None:
+        client = self.client(timeout=10)
+        self.emu.fault("slow", delay_s=1)
+        result: list = []
+        t = threading.Thread(target=lambda: result.append(client.get_account()))
+        t.start()
+        time.sleep(0.3)
+        with self.assertRaises(TypeError):
+            copy.copy(client)
+        closer = threading.Thread(target=client.close)
+        closer.start()
+        closer.join(30)
+        t.join(30)
+        self.assertFalse(closer.is_alive(), "close() did not return")
+        self.assertEqual(len(result), 1)
+        self.assertTrue(client.closed)
+
+
+class _CallingHandler(logging.Handler):
+    """A logging handler that runs `action` on the first record it sees."""
+
+    def __init__(self, action) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(logging.DEBUG)
+        self.action = action
+        self.done = False
+        self.errors: list = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.done:
+            return
+        self.done = True
+        try:
+            self.action()
+        except BaseException as exc:  # noqa: BLE001
+            self.errors.append(exc)
+
+
+class CallFromLoggingHandlerTest(EmulatorTestCase):
+    """Issue 10: closing (or using) a client from a logging handler of the
+    same thread during a call used to deadlock."""
+
+    def run_with_handler(self, action) -> tuple:  # type: ignore[no-untyped-def]
+        logger = logging.getLogger("mimecast")
+        handler = _CallingHandler(action)
+        old = logger.level
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+        self.addCleanup(logger.setLevel, old)
+        self.addCleanup(logger.removeHandler, handler)
+        result: list = []
+
+        def call() -> None:
+            try:
+                result.append(self.subject.get_account())
+            except BaseException as exc:  # noqa: BLE001
+                result.append(exc)
+
+        t = threading.Thread(target=call, daemon=True)
+        t.start()
+        t.join(60)
+        self.assertFalse(t.is_alive(), "the call never returned (deadlock)")
+        self.assertTrue(handler.done, "the handler never ran")
+        return result[0], handler.errors
+
+    def test_close_from_the_handler_frees_after_the_call(self) -> None:
+        self.subject = self.client(log=True)
+        outcome, errors = self.run_with_handler(lambda: self.subject.close())
+        self.assertEqual(errors, [])
+        self.assertIsInstance(outcome, mimecast.Account)  # the call itself completes
+        self.assertTrue(self.subject.closed)
+        with self.assertRaises(mimecast.ClientClosedError):
+            self.subject.get_account()
+        self.subject.close()  # still idempotent
+
+    def test_using_the_client_from_the_handler_is_refused(self) -> None:
+        self.subject = self.client(log=True)
+        outcome, errors = self.run_with_handler(lambda: self.subject.get_account())
+        self.assertIsInstance(outcome, mimecast.Account)
+        self.assertEqual(len(errors), 1)
+        self.assertIsInstance(errors[0], RuntimeError)
+        self.assertIn("logging handler", str(errors[0]))
+        self.assertFalse(self.subject.closed)
+        self.assertEqual(self.subject.get_account().account_code, "CUSA12A345")
 
 
 if __name__ == "__main__":

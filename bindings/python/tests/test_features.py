@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import unittest
 
@@ -45,6 +46,45 @@ class PaginationTest(EmulatorTestCase):
         self.assertEqual(self.emu.stats()["requests"], 0)
         next(it)
         self.assertEqual(self.emu.stats()["requests"], 1)
+
+    def test_a_token_cycle_ends_the_pull(self) -> None:
+        # Issue 10 item 6: pages A -> B -> A looped forever; the library's
+        # pager refuses any token it already saw in the pull.
+        for item, token in ((1, "A"), (2, "B"), (3, "A")):
+            page = {
+                "meta": {"status": 200, "pagination": {"pageSize": 1, "next": token}},
+                "data": [{"id": item}],
+                "fail": [],
+            }
+            self.emu.fault("raw_body", body=json.dumps(page))
+        got = []
+        with self.assertRaises(mimecast.MalformedResponseError) as cm:
+            for item in self.client(max_retries=0).iter_pages(AUDIT, page_size=1):
+                got.append(item["id"])
+        self.assertEqual(got, [1, 2])
+        self.assertEqual(self.emu.stats()["requests"], 3)
+        sent = [r["body"]["meta"]["pagination"].get("pageToken") for r in self.emu.requests()]
+        self.assertEqual(sent, [None, "A", "B"])
+        self.assertIn("already sent", str(cm.exception))
+
+    def test_abandoned_pull_frees_its_pager(self) -> None:
+        client = self.client()
+        it = client.iter_pages(AUDIT, page_size=5)
+        next(it)
+        it.close()  # runs the generator's finally: mc_pager_free
+        client.close()
+        with self.assertRaises(mimecast.ClientClosedError):
+            list(client.iter_pages(AUDIT, page_size=5))
+
+    def test_closing_the_client_stops_the_pull(self) -> None:
+        client = self.client()
+        it = client.iter_pages(AUDIT, page_size=5)
+        next(it)
+        client.close()
+        for _ in range(4):  # the rest of the first page is already here
+            next(it)
+        with self.assertRaises(mimecast.ClientClosedError):
+            next(it)
 
 
 class RetryTest(EmulatorTestCase):

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import re
+import subprocess
+import sys
 import unittest
 from pathlib import Path
+from unittest import mock
 
 import mimecast
-from mimecast import _ffi
+from mimecast import _abi, _ffi
 
 from .support import ROOT
 
@@ -20,23 +24,60 @@ def header_functions() -> set:
     return set(re.findall(r"\b(mc_[a-z0-9_]+)\s*\(", text))
 
 
+def c_layouts() -> dict:
+    """The C compiler's struct layouts (tools/struct_layout.py)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "struct_layout.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)
+
+
 class NativeLibraryTest(unittest.TestCase):
     def test_loads_and_version_matches_cargo_toml(self) -> None:
         cargo = (ROOT / "Cargo.toml").read_text("utf-8")
         version = re.search(r'^version\s*=\s*"([^"]+)"', cargo, re.M).group(1)
         self.assertEqual(mimecast.__version__, version)
         self.assertEqual(mimecast.native_version(), version)
+        self.assertEqual(_abi.HEADER_VERSION, version)
 
     def test_every_header_function_is_declared_and_exported(self) -> None:
         lib = _ffi.load()
-        declared = set(_ffi._SIGNATURES)
         in_header = header_functions()
         self.assertGreaterEqual(len(in_header), 31)
-        self.assertEqual(in_header - declared, set(), "functions in mimecast.h without argtypes")
-        self.assertEqual(lib.missing, [], "declared functions missing from the loaded library")
-        for name in in_header:
+        self.assertEqual(set(_abi.FUNCTIONS), in_header)
+        for name, (restype, argtypes) in _abi.FUNCTIONS.items():
             func = getattr(lib.cdll, name)
-            self.assertIsNotNone(func.argtypes, name)
+            self.assertEqual(func.argtypes, argtypes, name)
+            self.assertIs(func.restype, restype, name)
+            self.assertIs(getattr(lib, name), func)
+
+    def test_struct_layouts_match_the_c_compiler(self) -> None:
+        layouts = c_layouts()
+        structs = {"mc_account": _abi.mc_account, "mc_signed_headers": _abi.mc_signed_headers}
+        self.assertEqual(set(layouts), set(structs))
+        for name, cls in structs.items():
+            with self.subTest(name):
+                self.assertEqual(ctypes.sizeof(cls), layouts[name]["size"])
+                offsets = {f: getattr(cls, f).offset for f, _ in cls._fields_}
+                self.assertEqual(offsets, layouts[name]["fields"])
+
+    def test_another_library_version_is_refused(self) -> None:
+        lib = _ffi.load()
+        with mock.patch.object(_ffi, "HEADER_VERSION", "9.9.9"):
+            with self.assertRaises(mimecast.LibraryNotFoundError) as cm:
+                _ffi.NativeLibrary(lib.cdll, lib.path)
+        text = str(cm.exception)
+        self.assertIn(lib.path, text)
+        self.assertIn("'9.9.9'", text)
+        self.assertIn(repr(mimecast.native_version()), text)
+        self.assertIn("MIMECAST_LIBRARY", text)
+
+    def test_undeclared_function_is_an_attribute_error(self) -> None:
+        with self.assertRaises(AttributeError):
+            _ffi.load().mc_no_such_function
 
     def test_returned_strings_are_void_pointers(self) -> None:
         lib = _ffi.load()
@@ -75,10 +116,12 @@ class NativeLibraryTest(unittest.TestCase):
 
     def test_status_names_and_classes(self) -> None:
         lib = _ffi.load()
+        self.assertEqual(
+            set(mimecast.errors.STATUS_CLASSES), {s.value for s in _abi.Status if s.value}
+        )
+        for status in _abi.Status:
+            self.assertEqual(lib.mc_status_name(status).decode(), "MC_STATUS_" + status.name)
         for status, cls in mimecast.errors.STATUS_CLASSES.items():
-            name = lib.mc_status_name(status).decode()
-            self.assertTrue(name.startswith("MC_STATUS_"), name)
-            self.assertNotEqual(name, "MC_STATUS_UNKNOWN", status)
             self.assertTrue(issubclass(cls, mimecast.MimecastError))
         self.assertTrue(issubclass(mimecast.InvalidArgumentError, ValueError))
         self.assertTrue(issubclass(mimecast.MimecastTimeoutError, TimeoutError))

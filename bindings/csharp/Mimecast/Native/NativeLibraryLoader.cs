@@ -13,6 +13,7 @@ namespace Mimecast.Native
     /// On .NET Core 3.0+ (both targets) a DllImport resolver returns the handle found; on .NET Framework
     /// (netstandard2.0 asset in Windows PowerShell 5.1) the library is preloaded with LoadLibrary so that
     /// DllImport("mimecast") binds to it. When nothing loads, <see cref="DllNotFoundException"/> lists every place tried.
+    /// The library found must then pass the one ABI check every binding makes (<see cref="VersionMismatch"/>).
     /// </summary>
     internal static class NativeLibraryLoader
     {
@@ -21,6 +22,8 @@ namespace Mimecast.Native
 
         private static readonly object Gate = new object();
         private static IntPtr _handle;
+        private static bool _ready;
+        private static string? _unusable;
         private static string? _loadedFrom;
         private static bool _resolverRegistered;
 
@@ -30,81 +33,101 @@ namespace Mimecast.Native
         internal static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         internal static bool IsMacOS => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
 
-        /// <summary>This process' OS as runtime identifiers name it: win, osx or linux.</summary>
-        internal static string CurrentOs => IsWindows ? "win" : IsMacOS ? "osx" : "linux";
-
-        /// <summary>This process' architecture as runtime identifiers name it: x64, arm64, ...</summary>
-        internal static string CurrentArchitecture
-        {
-            get
-            {
-                switch (RuntimeInformation.ProcessArchitecture)
-                {
-                    case Architecture.X64: return "x64";
-                    case Architecture.X86: return "x86";
-                    case Architecture.Arm64: return "arm64";
-                    case Architecture.Arm: return "arm";
-                    default: return RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
-                }
-            }
-        }
+        /// <summary>This process' OS as a runtime identifier prefix: win, osx or linux.</summary>
+        internal static string CurrentOS => IsWindows ? "win" : IsMacOS ? "osx" : "linux";
 
         /// <summary>File name of the native library on this OS.</summary>
-        internal static string FileName => FileNameFor(CurrentOs);
+        internal static string FileName => FileNameFor(CurrentOS);
+
+        /// <summary>File name of the native library on <paramref name="os"/> (win, osx, linux).</summary>
+        internal static string FileNameFor(string os) =>
+            os == "win" ? "mimecast.dll" : os == "osx" ? "libmimecast.dylib" : "libmimecast.so";
 
         /// <summary>
-        /// File name of the native library on an OS (win, osx, linux). On Windows it is libmimecast.dll, not
-        /// mimecast.dll: file names are case-insensitive there, and mimecast.dll would be this assembly
-        /// (Mimecast.dll) itself, both next to it and in a RID-specific publish, which copies native assets
-        /// beside the managed ones (NETSDK1152).
+        /// The name the NuGet package gives the Windows library, probed first on Windows. Windows file names are
+        /// case-insensitive: a native mimecast.dll is this assembly, Mimecast.dll, as soon as the two share a folder,
+        /// which `dotnet publish -r win-x64` does (it fails with NETSDK1152). For the same reason the loader never
+        /// probes a native file named like this assembly next to it.
         /// </summary>
-        internal static string FileNameFor(string os) =>
-            os == "win" ? "libmimecast.dll" : os == "osx" ? "libmimecast.dylib" : "libmimecast.so";
+        internal const string WindowsPackageFileName = "libmimecast.dll";
 
-        /// <summary>Portable runtime identifiers to probe under runtimes/, most specific first.</summary>
-        internal static IEnumerable<string> RuntimeIdentifiers() =>
-            RuntimeIdentifiers(CurrentOs, CurrentArchitecture, CurrentRuntimeIdentifier(), File.Exists("/etc/alpine-release"));
+        /// <summary>
+        /// Everything <see cref="EnsureLoaded"/> tries for an OS and architecture, in order (before the runtime's
+        /// default search): on Windows the package's libmimecast.dll locations, then <see cref="CandidatePaths(string?, string?, string, Architecture)"/>.
+        /// </summary>
+        internal static List<string> ProbeOrder(string? environmentValue, string? assemblyDirectory, string os, Architecture architecture) =>
+            WithWindowsPackageFile(CandidatePaths(environmentValue, assemblyDirectory, os, architecture), environmentValue,
+                assemblyDirectory, os, RuntimeIdentifiers(os, architecture, musl: false));
 
-        private static string? CurrentRuntimeIdentifier()
+        private static List<string> WithWindowsPackageFile(List<string> candidates, string? environmentValue,
+            string? assemblyDirectory, string os, IEnumerable<string> rids)
         {
-#if NET5_0_OR_GREATER
-            return RuntimeInformation.RuntimeIdentifier;
-#else
-            return null;
-#endif
+            if (os != "win" || string.IsNullOrEmpty(assemblyDirectory)) return candidates;
+            var first = CandidatePaths(null, assemblyDirectory, WindowsPackageFileName, rids);
+            candidates.InsertRange(string.IsNullOrEmpty(environmentValue) ? 0 : 1, first);
+            return candidates;
         }
 
-        /// <summary>The runtime identifiers to probe for an OS and architecture, most specific first.</summary>
-        internal static IEnumerable<string> RuntimeIdentifiers(string os, string arch, string? runtimeIdentifier, bool musl)
+        /// <summary>Portable runtime identifiers to probe under runtimes/, most specific first.</summary>
+        internal static IEnumerable<string> RuntimeIdentifiers()
         {
             var rids = new List<string>();
-            if (!string.IsNullOrEmpty(runtimeIdentifier)) rids.Add(runtimeIdentifier!);
-            if (os == "linux" && musl) rids.Add("linux-musl-" + arch);
-            rids.Add(os + "-" + arch);
+#if NET5_0_OR_GREATER
+            rids.Add(RuntimeInformation.RuntimeIdentifier);
+#endif
+            bool musl = CurrentOS == "linux" && File.Exists("/etc/alpine-release");
+            rids.AddRange(RuntimeIdentifiers(CurrentOS, RuntimeInformation.ProcessArchitecture, musl));
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var rid in rids)
                 if (seen.Add(rid)) yield return rid;
         }
 
-        /// <summary>The candidate file paths, in probing order, for this process.</summary>
+        /// <summary>
+        /// The portable runtime identifiers for an OS (win, osx, linux) and a process architecture, most specific first.
+        /// A pure function of its arguments, so that the choice can be tested for every platform on any machine.
+        /// </summary>
+        internal static IEnumerable<string> RuntimeIdentifiers(string os, Architecture architecture, bool musl)
+        {
+            string arch;
+            switch (architecture)
+            {
+                case Architecture.X64: arch = "x64"; break;
+                case Architecture.X86: arch = "x86"; break;
+                case Architecture.Arm64: arch = "arm64"; break;
+                case Architecture.Arm: arch = "arm"; break;
+                default: arch = architecture.ToString().ToLowerInvariant(); break;
+            }
+            if (os == "linux" && musl) yield return "linux-musl-" + arch;
+            yield return os + "-" + arch;
+        }
+
+        /// <summary>The candidate file paths on this machine, in probing order.</summary>
         internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory) =>
             CandidatePaths(environmentValue, assemblyDirectory, FileName, RuntimeIdentifiers());
 
-        /// <summary>The candidate file paths, in probing order, for a native file name and runtime identifiers.</summary>
-        internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory, string fileName, IEnumerable<string> runtimeIdentifiers)
+        /// <summary>
+        /// The candidate file paths for an OS (win, osx, linux) and process architecture, in probing order:
+        /// what <see cref="EnsureLoaded"/> would try there (without the runtime's default search).
+        /// </summary>
+        internal static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory, string os, Architecture architecture) =>
+            CandidatePaths(environmentValue, assemblyDirectory, FileNameFor(os), RuntimeIdentifiers(os, architecture, musl: false));
+
+        private static List<string> CandidatePaths(string? environmentValue, string? assemblyDirectory, string fileName, IEnumerable<string> rids)
         {
-            var rids = new List<string>(runtimeIdentifiers);
             var list = new List<string>();
             if (!string.IsNullOrEmpty(environmentValue))
                 list.Add(environmentValue!);
             if (!string.IsNullOrEmpty(assemblyDirectory))
             {
-                list.Add(Path.Combine(assemblyDirectory!, fileName));
-                foreach (var rid in rids)
+                var ridList = new List<string>(rids);
+                // Never this assembly itself (Mimecast.dll is mimecast.dll where names are case-insensitive).
+                if (!string.Equals(fileName, typeof(NativeLibraryLoader).Assembly.GetName().Name + ".dll", StringComparison.OrdinalIgnoreCase))
+                    list.Add(Path.Combine(assemblyDirectory!, fileName));
+                foreach (var rid in ridList)
                     list.Add(Path.Combine(assemblyDirectory!, "runtimes", rid, "native", fileName));
                 // NuGet package layout: <pkg>/lib/<tfm>/Mimecast.dll and <pkg>/runtimes/<rid>/native/...
                 var packageRoot = Path.GetFullPath(Path.Combine(assemblyDirectory!, "..", ".."));
-                foreach (var rid in rids)
+                foreach (var rid in ridList)
                     list.Add(Path.Combine(packageRoot, "runtimes", rid, "native", fileName));
             }
             return list;
@@ -124,12 +147,14 @@ namespace Mimecast.Native
         /// <summary>Loads the library once; throws <see cref="DllNotFoundException"/> listing the places tried.</summary>
         internal static void EnsureLoaded()
         {
-            if (System.Threading.Volatile.Read(ref _handle) != IntPtr.Zero) return;
+            if (System.Threading.Volatile.Read(ref _ready)) return;
             lock (Gate)
             {
-                if (_handle != IntPtr.Zero) return;
+                if (_ready) return;
+                if (_unusable != null) throw new DllNotFoundException(_unusable);
                 var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-                var candidates = CandidatePaths(env, AssemblyDirectory());
+                var directory = AssemblyDirectory();
+                var candidates = WithWindowsPackageFile(CandidatePaths(env, directory), env, directory, CurrentOS, RuntimeIdentifiers());
                 var tried = new List<string>();
                 IntPtr handle = IntPtr.Zero;
                 string? from = null;
@@ -160,9 +185,42 @@ namespace Mimecast.Native
                 }
 
                 _loadedFrom = from;
-                System.Threading.Volatile.Write(ref _handle, handle);
+                _handle = handle;
                 RegisterResolver();
+                _unusable = CheckAbi(from!, handle);
+                if (_unusable != null) throw new DllNotFoundException(_unusable);
+                System.Threading.Volatile.Write(ref _ready, true);
             }
+        }
+
+        /// <summary>
+        /// The one ABI check, the same in every binding: the library's mc_version() must equal the version of the header
+        /// the declarations were generated from (<see cref="NativeMethods.HeaderVersion"/>). Returns the error message, or
+        /// null when they match.
+        /// </summary>
+        internal static string? VersionMismatch(string path, string native) =>
+            native == NativeMethods.HeaderVersion
+                ? null
+                : "libmimecast at " + path + " is version '" + native + "', but this binding was generated from mimecast.h '"
+                    + NativeMethods.HeaderVersion + "': install matching versions (or point $" + EnvironmentVariable
+                    + " at the right build)";
+
+        private static string? CheckAbi(string path, IntPtr handle)
+        {
+            string native;
+            try { native = Utf8.PtrToString(NativeMethods.mc_version()) ?? string.Empty; }
+            catch (EntryPointNotFoundException) { return path + " is not libmimecast: it has no mc_version()"; }
+            var mismatch = VersionMismatch(path, native);
+            if (mismatch != null) return mismatch;
+#if NET5_0_OR_GREATER
+            // Same version, fewer exports: a broken build (older runtimes would only fail at the first call).
+            var missing = new List<string>();
+            foreach (var name in NativeMethods.FunctionNames)
+                if (!NativeLibrary.TryGetExport(handle, name, out _)) missing.Add(name);
+            if (missing.Count > 0)
+                return path + " is not a complete libmimecast " + NativeMethods.HeaderVersion + ": it lacks " + string.Join(", ", missing);
+#endif
+            return null;
         }
 
         /// <summary>The exception raised when the library cannot be loaded, listing the places tried.</summary>
@@ -213,8 +271,8 @@ namespace Mimecast.Native
         private static IntPtr TryLoadDefault(List<string> tried)
         {
 #if NET5_0_OR_GREATER
-            // By the file's own base name (libmimecast): on Windows, "mimecast" would find this assembly.
-            var name = Path.GetFileNameWithoutExtension(FileName);
+            // On Windows "mimecast" would find this assembly (Mimecast.dll): ask for the package's name there.
+            var name = IsWindows ? Path.GetFileNameWithoutExtension(WindowsPackageFileName) : NativeMethods.Library;
             if (NativeLibrary.TryLoad(name, typeof(NativeLibraryLoader).Assembly, null, out var h)) return h;
             tried.Add("'" + name + "' via the runtime's default search (deps.json, system library path)");
             return IntPtr.Zero;

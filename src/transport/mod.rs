@@ -1,0 +1,380 @@
+//! HTTP exchanges: one ureq agent per client (a keep-alive connection
+//! pool), strict TLS, redirects never followed, and every exchange bounded
+//! in time and in bytes by the layers in this module (see `connection`).
+
+mod connection;
+mod connector;
+mod framing;
+pub(crate) mod proxy;
+mod refusal;
+mod scope;
+pub(crate) mod tls;
+
+use std::cell::{Cell, RefCell};
+use std::error::Error as StdError;
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+use crate::envelope::RawResponse;
+use crate::error::{Error, Result, Status};
+use crate::log::Log;
+use crate::options::{LogLevel, Options, ProxySetting};
+use connection::MAX_HEAD;
+use proxy::{choose_proxy, Proxy};
+use refusal::{refusal_of, Refusal};
+
+/// Idle connections kept per host: enough for a few threads sharing one
+/// client without reconnecting, few enough not to hoard server sockets.
+const IDLE_CONNECTIONS_PER_HOST: usize = 8;
+
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    max_response_bytes: u64,
+    timeout: Duration,
+    connect_timeout: Duration,
+    proxy_setting: ProxySetting,
+    // The proxy for the base URL's host, decided once.
+    base: Url,
+    base_proxy: Option<Arc<Proxy>>,
+}
+
+/// One request to send.
+pub(crate) struct Exchange<'a> {
+    pub method: &'a str,
+    pub url: &'a Url,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+}
+
+impl Transport {
+    /// `base_url` is the (validated) host most requests go to.
+    pub(crate) fn new(options: &Options, base_url: &str, log: &Log) -> Result<Transport> {
+        let base =
+            Url::parse(base_url).map_err(|_| Error::new(Status::InvalidUrl, "invalid base URL"))?;
+        let base_proxy = choose_proxy(&options.proxy, &base, |name| std::env::var(name).ok())?;
+        match &base_proxy {
+            Some(p) => log.emit(LogLevel::Debug, || {
+                format!("using proxy {} for {base_url}", p.shown())
+            }),
+            None => log.emit(LogLevel::Debug, || format!("no proxy for {base_url}")),
+        }
+        let agent = ureq::AgentBuilder::new()
+            .timeout_connect(options.connect_timeout)
+            // A redirect would replay the Authorization header to wherever
+            // the server points: never follow one.
+            .redirects(0)
+            .user_agent(&options.user_agent)
+            .max_idle_connections_per_host(IDLE_CONNECTIONS_PER_HOST)
+            .resolver(connector::Resolver)
+            .tls_connector(Arc::new(connector::Connector {
+                tls: tls::config(options)?,
+            }))
+            .build();
+        Ok(Transport {
+            agent,
+            max_response_bytes: options.max_response_bytes,
+            timeout: options.timeout,
+            connect_timeout: options.connect_timeout,
+            proxy_setting: options.proxy.clone(),
+            base,
+            base_proxy: base_proxy.map(Arc::new),
+        })
+    }
+
+    /// The deadline of an attempt that starts now.
+    pub(crate) fn attempt_deadline(&self) -> Instant {
+        Instant::now() + self.timeout
+    }
+
+    fn proxy_for(&self, url: &Url) -> Result<Option<Arc<Proxy>>> {
+        if url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
+            && url.scheme() == self.base.scheme()
+        {
+            return Ok(self.base_proxy.clone());
+        }
+        Ok(choose_proxy(&self.proxy_setting, url, |name| std::env::var(name).ok())?.map(Arc::new))
+    }
+
+    /// Sends `exchange` and reads the whole response, all before `deadline`.
+    pub(crate) fn execute(
+        &self,
+        exchange: &Exchange<'_>,
+        deadline: Instant,
+    ) -> Result<RawResponse> {
+        let url = exchange.url;
+        let plaintext = url.scheme() == "http";
+        let _scope = scope::enter(scope::Scope {
+            deadline,
+            connect_timeout: self.connect_timeout,
+            connect_deadline: Cell::new(None),
+            response_limit: self.max_response_bytes.saturating_add(MAX_HEAD as u64),
+            plaintext,
+            proxy: self.proxy_for(url)?,
+            target: RefCell::new(String::new()),
+        });
+        let mut request = self
+            .agent
+            .request_url(exchange.method, &ureq_url(url))
+            .set("Host", &authority(url));
+        for (name, value) in exchange.headers {
+            request = request.set(name, value);
+        }
+        let sent = if exchange.body.is_empty() && exchange.method != "POST" {
+            request.call()
+        } else {
+            request.send_bytes(exchange.body)
+        };
+        let response = match sent {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(ureq::Error::Transport(t)) => return Err(map_transport_error(&t)),
+        };
+        let status = response.status();
+        let mut headers = Vec::new();
+        for name in response.headers_names() {
+            for value in response.all(&name) {
+                headers.push((name.clone(), value.to_owned()));
+            }
+        }
+        let limit = self.max_response_bytes;
+        // Room for what the server announces, never beyond the limit.
+        let announced = response
+            .header("Content-Length")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+            .min(limit);
+        let mut body = Vec::with_capacity(announced as usize + 1);
+        response
+            .into_reader()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut body)
+            .map_err(|e| map_io_error(&e, "reading the response body").with_http_status(status))?;
+        if body.len() as u64 > limit {
+            return Err(too_large(limit).with_http_status(status));
+        }
+        Ok(RawResponse {
+            status,
+            body,
+            headers,
+        })
+    }
+}
+
+/// What ureq is asked for: always https (so that our connector sees every
+/// connection), with the real port spelled out.
+fn ureq_url(url: &Url) -> Url {
+    if url.scheme() == "https" {
+        return url.clone();
+    }
+    let mut wire = url.clone();
+    let port = url.port_or_known_default();
+    // Both are special schemes, so the change is always allowed.
+    let _ = wire.set_scheme("https");
+    let _ = wire.set_port(port);
+    wire
+}
+
+/// The Host header: host, and the port unless it is the scheme's default.
+fn authority(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+fn too_large(limit: u64) -> Error {
+    Error::new(
+        Status::ResponseTooLarge,
+        format!("the response is larger than the {limit}-byte limit; raise the max-response-bytes option if this is expected"),
+    )
+}
+
+fn refusal_error(r: Refusal) -> Error {
+    match r {
+        Refusal::TooLarge(limit) => too_large(limit.saturating_sub(MAX_HEAD as u64)),
+        Refusal::HeadTooLarge(_) | Refusal::BadFraming(_) => {
+            Error::new(Status::MalformedResponse, r.to_string()).maybe_delivered()
+        }
+        Refusal::Truncated => Error::new(
+            Status::Transport,
+            "the connection closed before the response ended",
+        )
+        .maybe_delivered(),
+        Refusal::ProxyStatus(407) => Error::new(
+            Status::Transport,
+            "the proxy requires authentication (HTTP 407); check the user and password in the proxy option or HTTPS_PROXY",
+        ),
+        Refusal::ProxyStatus(status) => Error::new(
+            Status::Transport,
+            format!("the proxy refused the connection (HTTP {status}); check the proxy option or HTTPS_PROXY"),
+        ),
+        Refusal::ProxyAnswer(what) => Error::new(
+            Status::Transport,
+            format!("the proxy failed the connection ({what}); check the proxy option or HTTPS_PROXY"),
+        ),
+        Refusal::StaleConnection(_) => {
+            Error::new(Status::Transport, r.to_string()).maybe_delivered()
+        }
+    }
+}
+
+/// Whether the failure happened while a connection was being opened (then
+/// nothing was sent).
+fn while_connecting() -> bool {
+    scope::current().connect_deadline.get().is_some()
+}
+
+fn map_transport_error(t: &ureq::Transport) -> Error {
+    use ureq::ErrorKind as K;
+    let connecting = while_connecting() || matches!(t.kind(), K::Dns | K::ConnectionFailed);
+    let error = classify_transport(t);
+    if connecting {
+        error
+    } else {
+        error.maybe_delivered()
+    }
+}
+
+fn classify_transport(t: &ureq::Transport) -> Error {
+    use ureq::ErrorKind as K;
+    if let Some(r) = io_errors(t).find_map(refusal_of) {
+        return refusal_error(r);
+    }
+    if let Some(tls) = find_tls_error(t) {
+        return Error::new(
+            Status::Tls,
+            format!("TLS failed ({tls}); if a proxy inspects TLS, pass its CA certificate with the CA bundle option"),
+        );
+    }
+    if io_errors(t).any(is_timeout) {
+        return timeout_error(match t.kind() {
+            K::Dns => "resolving the host name",
+            K::ConnectionFailed => "opening the connection",
+            _ if while_connecting() => "opening the connection",
+            _ => "waiting for the server",
+        });
+    }
+    let what = match t.kind() {
+        K::Dns => "the host name could not be resolved",
+        K::ConnectionFailed => "the connection could not be opened",
+        K::BadStatus | K::BadHeader => "the server's answer is not valid HTTP",
+        _ => "the connection failed",
+    };
+    let status = match t.kind() {
+        K::BadStatus | K::BadHeader => Status::MalformedResponse,
+        _ => Status::Transport,
+    };
+    // Only the OS error text: ureq's own message can quote request headers,
+    // and the Authorization header holds the access key.
+    match io_errors(t).last().filter(|e| e.raw_os_error().is_some()) {
+        Some(io) => Error::new(status, format!("{what}: {io}")),
+        None => Error::new(status, what),
+    }
+}
+
+fn map_io_error(e: &io::Error, during: &str) -> Error {
+    if let Some(r) = refusal_of(e) {
+        return refusal_error(r);
+    }
+    if is_timeout(e) {
+        return timeout_error(during).maybe_delivered();
+    }
+    if let Some(tls) = tls_inside_io(e) {
+        return Error::new(Status::Tls, format!("TLS failed while {during} ({tls})"))
+            .maybe_delivered();
+    }
+    Error::new(
+        Status::Transport,
+        format!("the connection broke while {during}: {}", os_text(e)),
+    )
+    .maybe_delivered()
+}
+
+/// The OS's description of an I/O error, never a message that a lower
+/// layer may have built from request data.
+fn os_text(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(_) => e.to_string(),
+        None => format!("{:?}", e.kind()),
+    }
+}
+
+fn timeout_error(during: &str) -> Error {
+    Error::new(
+        Status::Timeout,
+        format!("the request timed out while {during}; the server may be slow or unreachable, or raise the timeout option"),
+    )
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
+}
+
+/// Every I/O error in the chain of causes of `t`, outermost first.
+fn io_errors(t: &ureq::Transport) -> impl Iterator<Item = &io::Error> {
+    let mut source: Option<&(dyn StdError + 'static)> = t.source();
+    std::iter::from_fn(move || {
+        while let Some(s) = source {
+            source = s.source();
+            if let Some(io) = s.downcast_ref::<io::Error>() {
+                // An io::Error's inner error is its source too.
+                return Some(io);
+            }
+        }
+        None
+    })
+}
+
+fn tls_inside_io(e: &io::Error) -> Option<&rustls::Error> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+}
+
+fn find_tls_error(t: &ureq::Transport) -> Option<&rustls::Error> {
+    let mut source: Option<&(dyn StdError + 'static)> = t.source();
+    while let Some(s) = source {
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(io) = s.downcast_ref::<io::Error>() {
+            if let Some(tls) = tls_inside_io(io) {
+                return Some(tls);
+            }
+        }
+        source = s.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_targets_reach_ureq_as_https_with_their_port() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert_eq!(
+            ureq_url(&u("http://127.0.0.1:8080/api/x")).as_str(),
+            "https://127.0.0.1:8080/api/x"
+        );
+        assert_eq!(
+            ureq_url(&u("http://gw.example/api/x?a=1")).as_str(),
+            "https://gw.example:80/api/x?a=1"
+        );
+        assert_eq!(
+            ureq_url(&u("https://eu-api.mimecast.com/api/x")).as_str(),
+            "https://eu-api.mimecast.com/api/x"
+        );
+        assert_eq!(authority(&u("http://gw.example/x")), "gw.example");
+        assert_eq!(authority(&u("http://[::1]:81/x")), "[::1]:81");
+        assert_eq!(authority(&u("https://h.example:443/x")), "h.example");
+    }
+}

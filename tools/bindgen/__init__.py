@@ -1,0 +1,33 @@
+"""Generates each language binding's declarations from include/mimecast.h.
+
+header.py reads the header into a model; taxonomy.py reads
+bindings/errors.json; one emit_<language>.py module per binding turns them
+into source files. A new binding (Java/JNA next) is one more emitter module
+with an `emit(header, taxonomy) -> {path: text}` function, listed in
+EMITTERS below.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, List
+
+from . import emit_csharp, emit_python
+from .header import Header
+from .taxonomy import Taxonomy
+
+__all__ = ["EMITTERS", "generate"]
+
+Emitter = Callable[[Header, Taxonomy], Dict[str, str]]
+
+#: Every binding's emitter; each returns {repository-relative path: text}.
+EMITTERS: List[Emitter] = [emit_python.emit, emit_csharp.emit]
+
+
+def generate(header: Header, taxonomy: Taxonomy) -> Dict[str, str]:
+    files: Dict[str, str] = {}
+    for emit in EMITTERS:
+        for path, text in emit(header, taxonomy).items():
+            if path in files:
+                raise ValueError(f"two emitters write {path}")
+            files[path] = text
+    return files
