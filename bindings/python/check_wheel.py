@@ -86,8 +86,9 @@ def check_elf(lib: Path, tag: str, stripped: bool, name: str) -> None:
     check(machine in header, f"{name}: ELF machine is {machine}")
     versions = run("readelf", "-V", "--wide", str(lib))
     glibc = [int(x) for x in re.findall(r"Name: GLIBC_2\.(\d+)", versions)]
-    check(bool(glibc) and max(glibc) == int(m.group(1)),
-          f"{name}: highest GLIBC_2.x needed is 2.{max(glibc, default=0)}, tag says 2.{m.group(1)}")
+    highest = max(glibc, default=0)
+    check(highest == int(m.group(1)),
+          f"{name}: highest GLIBC_2.x needed is 2.{highest}, tag says 2.{m.group(1)}")
     needed = set(re.findall(r"\(NEEDED\).*\[(.+)\]", run("readelf", "-d", str(lib))))
     outside = sorted(needed - ALLOWED_ELF_NEEDED)
     check(not outside, f"{name}: needs only allowed libraries (also: {outside})")
@@ -128,7 +129,8 @@ if sys.argv[3] == "missing":
 def check_loader(unpacked: Path, platform: str, lib_name: str, name: str) -> None:
     out = run(sys.executable, "-c", LOADER_PROBE, str(unpacked), platform, "present")
     expected = unpacked / "mimecast" / "_native" / lib_name
-    check(f"CANDIDATE {expected}" in out, f"{name}: the loader ({platform}) looks first at {expected}")
+    check(f"CANDIDATE {expected}" in out,
+          f"{name}: the loader ({platform}) looks first at {expected}")
     (expected).unlink()
     out = run(sys.executable, "-c", LOADER_PROBE, str(unpacked), platform, "missing")
     m = re.search(r"^ERROR (.*)$", out, re.M)
