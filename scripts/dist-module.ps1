@@ -3,12 +3,10 @@
 Turns the module folder built by bindings/powershell/build.ps1 into the released module (make dist).
 
 .DESCRIPTION
-- native libraries: exactly the stripped linux-x64, linux-arm64 and win-x64 builds, in
-  runtimes/<rid>/native/ next to the module's Mimecast.dll, named as the .NET library's loader looks for
-  them (libmimecast.so; libmimecast.dll on Windows, where mimecast.dll would be Mimecast.dll itself);
-- LICENSE-MIT and LICENSE-APACHE in the module folder;
-- manifest metadata from the one source of each fact: ProjectUri (Cargo.toml's repository), LicenseUri,
-  ReleaseNotes (CHANGELOG.md's section of this version), a Copyright line;
+- native libraries: the module's linux-x64, linux-arm64 and win-x64 files (build.ps1 puts them in
+  runtimes/<rid>/native/) are replaced by the stripped builds of make dist, under the same names;
+- LICENSE-MIT and LICENSE-APACHE in the module folder (build.ps1 copies them; checked);
+- the module version must be Cargo.toml's (build.ps1 writes the URLs and keeps the release notes);
 - Publish-PSResource to a folder repository (-Repository), and a zip of the folder (-Zip).
 #>
 [CmdletBinding()]
@@ -22,35 +20,24 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $repo = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..'))
 
-# Where the module keeps Mimecast.dll: its natives go in runtimes/ beside it.
-$assembly = Get-ChildItem -LiteralPath $Module -Recurse -File -Filter 'Mimecast.dll' |
-    Where-Object { $_.FullName -notmatch '[\\/]runtimes[\\/]' } | Select-Object -First 1
-if (-not $assembly) { throw "no Mimecast.dll in $Module" }
-$libDir = $assembly.DirectoryName
-Get-ChildItem -LiteralPath $Module -Recurse -Directory -Filter 'runtimes' | Remove-Item -Recurse -Force
-$layout = @(
-    @{ Rid = 'linux-x64'; From = 'linux-x64/libmimecast.so'; Name = 'libmimecast.so' }
-    @{ Rid = 'linux-arm64'; From = 'linux-arm64/libmimecast.so'; Name = 'libmimecast.so' }
-    @{ Rid = 'win-x64'; From = 'win-x64/mimecast.dll'; Name = 'libmimecast.dll' }
-)
-foreach ($n in $layout) {
-    $dir = Join-Path $libDir ('runtimes/{0}/native' -f $n.Rid)
-    New-Item -ItemType Directory -Path $dir -Force | Out-Null
-    Copy-Item -LiteralPath (Join-Path $Natives $n.From) -Destination (Join-Path $dir $n.Name)
+# The module's native libraries (runtimes/<rid>/native/, under whatever names the module uses) are
+# replaced by the stripped builds of the same platform; all three platforms must be there.
+$stripped = @{ 'linux-x64' = 'linux-x64/libmimecast.so'; 'linux-arm64' = 'linux-arm64/libmimecast.so'; 'win-x64' = 'win-x64/mimecast.dll' }
+$seen = @{}
+foreach ($file in Get-ChildItem -LiteralPath $Module -Recurse -File) {
+    if ($file.FullName -notmatch '[\\/]runtimes[\\/]([^\\/]+)[\\/]native[\\/]') { continue }
+    $rid = $Matches[1]
+    if (-not $stripped.ContainsKey($rid)) { throw "unexpected native folder $rid in $Module" }
+    Copy-Item -LiteralPath (Join-Path $Natives $stripped[$rid]) -Destination $file.FullName -Force
+    $seen[$rid] = $file.FullName
 }
-Copy-Item -LiteralPath (Join-Path $repo 'LICENSE-MIT'), (Join-Path $repo 'LICENSE-APACHE') -Destination $Module
-
-# Metadata.
+foreach ($rid in $stripped.Keys) { if (-not $seen.ContainsKey($rid)) { throw "the module has no $rid library: build.ps1 did not find it" } }
+foreach ($licence in 'LICENSE-MIT', 'LICENSE-APACHE') {
+    if (-not (Test-Path -LiteralPath (Join-Path $Module $licence))) { Copy-Item -LiteralPath (Join-Path $repo $licence) -Destination $Module }
+}
 $cargo = Get-Content -LiteralPath (Join-Path $repo 'Cargo.toml') -Raw
 $version = [regex]::Match($cargo, '(?m)^version\s*=\s*"([^"]+)"').Groups[1].Value
-$url = [regex]::Match($cargo, '(?m)^repository\s*=\s*"([^"]+)"').Groups[1].Value
-$changelog = Get-Content -LiteralPath (Join-Path $repo 'CHANGELOG.md') -Raw
-$notes = [regex]::Match($changelog, '(?ms)^## \[?' + [regex]::Escape($version) + '\]?[^\n]*\n(.*?)(?=^## |\z)').Groups[1].Value.Trim()
-if (-not $notes) { throw "CHANGELOG.md has no section for $version" }
-$manifest = Join-Path $Module 'Mimecast.psd1'
-Update-PSModuleManifest -Path $manifest -ProjectUri $url -LicenseUri "$url#license" -ReleaseNotes $notes `
-    -Copyright 'Copyright (c) 2026 The libmimecast contributors'
-$data = Import-PowerShellDataFile -LiteralPath $manifest
+$data = Import-PowerShellDataFile -LiteralPath (Join-Path $Module 'Mimecast.psd1')
 if ($data.ModuleVersion -ne $version) { throw "module version $($data.ModuleVersion) is not Cargo.toml's $version" }
 
 # Folder repository + zip.

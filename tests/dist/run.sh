@@ -227,16 +227,12 @@ foreach ($f in 'LICENSE-MIT', 'LICENSE-APACHE') { if (-not (Test-Path (Join-Path
 $asm = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Mimecast' } | Select-Object -First 1
 $loader = $asm.GetType('Mimecast.Native.NativeLibraryLoader')
 $flags = [Reflection.BindingFlags]'NonPublic,Static'
-$fileNameFor = $loader.GetMethod('FileNameFor', $flags)
-$rids = $loader.GetMethods($flags) | Where-Object { $_.Name -eq 'RuntimeIdentifiers' -and $_.GetParameters().Count -eq 4 }
-$candidates = $loader.GetMethods($flags) | Where-Object { $_.Name -eq 'CandidatePaths' -and $_.GetParameters().Count -eq 4 }
+# ProbeOrder: everything the loader tries on an OS and architecture (before the default search).
+$probe = $loader.GetMethod('ProbeOrder', $flags)
 $dir = Split-Path $asm.Location
-$expect = @{ 'linux-x64' = [byte[]](0x7f, 0x45); 'linux-arm64' = [byte[]](0x7f, 0x45); 'win-x64' = [byte[]](0x4d, 0x5a) }
-foreach ($p in @(@('linux', 'x64', 62), @('linux', 'arm64', 183), @('win', 'x64', 0x8664))) {
+foreach ($p in @(@('linux', 'X64', 62), @('linux', 'Arm64', 183), @('win', 'X64', 0x8664))) {
     $os, $arch, $machine = $p
-    $name = [string]$fileNameFor.Invoke($null, @([string]$os))
-    $ridList = $rids.Invoke($null, @([string]$os, [string]$arch, $null, $false))
-    $list = $candidates.Invoke($null, @($null, [string]$dir, $name, $ridList))
+    $list = $probe.Invoke($null, [object[]]@($null, [string]$dir, [string]$os, [System.Runtime.InteropServices.Architecture]$arch))
     $found = @($list | Where-Object { Test-Path -LiteralPath $_ })
     if ($found.Count -ne 1) { throw "$os-$arch`: $($found.Count) candidates exist: $($found -join ', ')" }
     $bytes = [IO.File]::ReadAllBytes($found[0])
