@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List
 
-from . import emit_csharp, emit_python
+from . import emit_csharp, emit_powershell, emit_python
 from .header import Header
 from .taxonomy import Taxonomy
 
@@ -20,7 +20,7 @@ __all__ = ["EMITTERS", "generate"]
 Emitter = Callable[[Header, Taxonomy], Dict[str, str]]
 
 #: Every binding's emitter; each returns {repository-relative path: text}.
-EMITTERS: List[Emitter] = [emit_python.emit, emit_csharp.emit]
+EMITTERS: List[Emitter] = [emit_python.emit, emit_csharp.emit, emit_powershell.emit]
 
 
 def generate(header: Header, taxonomy: Taxonomy) -> Dict[str, str]:
