@@ -2,12 +2,17 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
-.PHONY: help setup build demo test lint debian-crates check-header bindings check-bindings test-rust test-emulator test-c test-c-valgrind test-c-asan \
+.PHONY: help setup build windows arm64 demo test lint debian-crates check-header bindings check-bindings test-rust \
+        test-emulator test-c test-c-valgrind test-c-asan test-windows test-arm64 install test-install dist test-dist \
         test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
 
 help:
 	@echo "make setup    install build/test dependencies (Debian, offline crates)"
 	@echo "make build    build target/release/libmimecast.{so,a} and include/mimecast.h"
+	@echo "make windows  build target/x86_64-pc-windows-gnu/release/mimecast.dll (+ import library)"
+	@echo "make arm64    build target/aarch64-unknown-linux-gnu/release/libmimecast.so"
+	@echo "make install  install the C library (PREFIX=/usr/local DESTDIR= LIBDIR=)"
+	@echo "make dist     every package for Linux x64/arm64 and Windows x64 into dist/"
 	@echo "make demo     start the emulator and fetch the account through the library"
 	@echo "make test     run every test suite (what CI runs)"
 	@echo "make bench    run the benchmarks (not part of the tests)"
@@ -18,6 +23,13 @@ setup:
 
 build:
 	cargo build --release
+
+# Other platforms, cross-built with Debian's Rust 1.63 and cargo-c.
+windows:
+	bash scripts/build-target.sh windows
+
+arm64:
+	bash scripts/build-target.sh arm64
 
 demo:
 	bash scripts/demo.sh
@@ -72,6 +84,35 @@ test-c-valgrind: build
 test-c-asan: build
 	bash tests/c/run.sh --asan
 
+# The C suite and the README's program, cross-built and run: mingw-w64 + Wine,
+# aarch64 gcc + qemu-user (each builds its library first, incrementally).
+test-windows:
+	bash tests/c/run.sh --windows
+
+# C install with cargo-c: include/mimecast.h, libmimecast.so.X.Y.Z (SONAME libmimecast.so.X) and
+# its symlinks, libmimecast.a, lib/pkgconfig/mimecast.pc. LIBDIR defaults to $(PREFIX)/lib.
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?=
+install:
+	bash scripts/build-target.sh --install --prefix "$(PREFIX)" --destdir "$(DESTDIR)" --libdir "$(LIBDIR)" host
+
+# make install into a DESTDIR, then the README's program built with pkg-config (dynamic and
+# static) and from a CMake project, run against the emulator.
+test-install:
+	bash tests/c/install-test.sh
+
+# Every artefact for Linux x64, Linux arm64 and Windows x64 into dist/ (scripts/dist.sh), and the
+# test that installs each from dist/ as its README says (tests/dist/run.sh).
+dist:
+	bash scripts/dist.sh
+
+test-dist: dist
+	bash tests/dist/run.sh
+
+test-arm64:
+	bash tests/c/run.sh --arm64
+
 test-python: build
 	python3 -m unittest discover -s bindings/python/tests -t bindings/python -v
 
@@ -84,7 +125,9 @@ test-csharp: build
 	dotnet test bindings/csharp/Mimecast.Tests
 	dotnet test bindings/csharp/Mimecast.Tests -p:MimecastLibraryTfm=netstandard2.0
 
-test-csharp-package: build
+# The package carries linux-x64, linux-arm64 and win-x64 libraries; its smoke app runs on each
+# (natively, under qemu-aarch64, under Wine).
+test-csharp-package: build windows arm64
 	bash bindings/csharp/test-package.sh
 
 test-powershell: build

@@ -1,19 +1,46 @@
 #!/usr/bin/env bash
 # Installs what building and testing libmimecast needs on a Debian 12 machine
-# without crates.io (CI's kind): Debian's packaged Rust crates, valgrind, and
-# PowerShell as a .NET tool. Safe to run again. With crates.io you need none
+# without crates.io (CI's kind): Debian's packaged Rust crates, valgrind, the
+# cross toolchains for Windows x64 and Linux arm64 with Wine and qemu-user,
+# packaging tools, and PowerShell as a .NET tool. Safe to run again. With crates.io you need none
 # of the crate packages: plain `cargo build --release` works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Other platforms (scripts/build-target.sh, tests/c/run.sh --windows/--arm64):
+# Debian's Rust 1.63 with the Windows and arm64 standard libraries, cargo-c,
+# the schannel crate Debian's rustls-native-certs leaves out, mingw-w64, Wine,
+# the aarch64 cross compiler with the multiarch arm64 C library, qemu-user.
+# Packaging and install tests (make install, make dist, tests/dist): pkg-config,
+# CMake, Mono (runs the netstandard2.0 assembly as .NET Framework would).
+platform_pkgs=(rustc cargo cargo-c librust-schannel-dev
+  gcc-mingw-w64-x86-64 libstd-rust-dev-windows wine wine64
+  gcc-aarch64-linux-gnu libc6:arm64 libstd-rust-dev:arm64 qemu-user
+  pkg-config cmake mono-complete python3-venv)
+
+# arm64 packages need the architecture enabled once (then a fresh package list).
+new_arch=0
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  echo "setup: enabling the arm64 architecture for multiarch packages"
+  dpkg --add-architecture arm64
+  new_arch=1
+fi
+
 need_apt=()
-for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle python3-mypy; do
+for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle python3-mypy "${platform_pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
-if [ ${#need_apt[@]} -gt 0 ]; then
+if [ ${#need_apt[@]} -gt 0 ] || [ $new_arch -eq 1 ]; then
   echo "setup: installing ${#need_apt[@]} Debian packages"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  # apt and dpkg take a global lock; wait for another install to finish.
+  for _ in $(seq 60); do
+    if apt-get update -qq; then break; fi
+    sleep 5
+  done
+  if [ ${#need_apt[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
+      "${need_apt[@]}" >/dev/null
+  fi
 fi
 
 # Point cargo at Debian's crates in the machine's CARGO_HOME, never in the

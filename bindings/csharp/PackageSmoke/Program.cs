@@ -2,10 +2,44 @@ using System;
 using System.IO;
 using Mimecast;
 
-// Package smoke test: GetAccount against the emulator with the native library found through the package's
-// runtimes/<rid>/native/ asset. Usage: PackageSmoke <emulator base url>. Exit code 0 = pass.
-if (args.Length != 1) { Console.Error.WriteLine("usage: PackageSmoke <base url>"); return 2; }
-if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MIMECAST_LIBRARY"))) { Console.Error.WriteLine("FAIL: MIMECAST_LIBRARY must be unset"); return 1; }
+// Package smoke test (run by ../test-package.sh, also as a win-x64 app under Wine and a linux-arm64 app under
+// qemu): GetAccount against the emulator with the native library found through the package's
+// runtimes/<rid>/native/ asset, never MIMECAST_LIBRARY.
+//
+//   PackageSmoke <emulator base url> <copy of the native file the package has for this platform>
+//   PackageSmoke --expect-missing     (the native library was deleted: the error must list where it looked)
+//
+// Exit code 0 = pass.
+if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MIMECAST_LIBRARY")))
+{
+    Console.Error.WriteLine("FAIL: MIMECAST_LIBRARY must be unset");
+    return 1;
+}
+
+if (args.Length == 1 && args[0] == "--expect-missing")
+{
+    try
+    {
+        Console.WriteLine("native library: " + MimecastClient.NativeLibraryPath);
+        Console.Error.WriteLine("FAIL: the library loaded although it was removed");
+        return 1;
+    }
+    catch (Exception e)
+    {
+        while (e.InnerException != null && !(e is DllNotFoundException)) e = e.InnerException;
+        Console.WriteLine(e.GetType().Name + ": " + e.Message);
+        var native = OperatingSystem.IsWindows() ? "libmimecast.dll" : "libmimecast.so";
+        if (!(e is DllNotFoundException) || !e.Message.Contains(Path.Combine(AppContext.BaseDirectory, native)))
+        {
+            Console.Error.WriteLine("FAIL: expected a DllNotFoundException that lists " + Path.Combine(AppContext.BaseDirectory, native));
+            return 1;
+        }
+        Console.WriteLine("PackageSmoke OK (missing library reported with the places tried)");
+        return 0;
+    }
+}
+
+if (args.Length != 2) { Console.Error.WriteLine("usage: PackageSmoke <base url> <expected native file> | --expect-missing"); return 2; }
 
 var secret = new byte[64];
 for (int i = 0; i < 64; i++) secret[i] = (byte)i;
@@ -13,14 +47,17 @@ using var client = new MimecastClient(args[0], "6f6b3f73-1a2b-4c3d-9e8f-01234567
     "mYtOL3XZCOwG96BOiFTZRmMtmBmXMf4ULJMl0iBEPbQk4hgyl5nORmSY3EG8dS5tZEsQqhHddiO6rrDY6EbZ6ao7FxCpDaTw8QCuiRWOV3ldvoHfXPEgPWdiL0MC-7AIwH9OvEc8lXrJeYVO2tmyWA",
     Convert.ToBase64String(secret));
 var account = client.GetAccount();
-Console.WriteLine("native library: " + MimecastClient.NativeLibraryPath);
+var path = MimecastClient.NativeLibraryPath;
+Console.WriteLine("platform:       " + System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
+Console.WriteLine("native library: " + path);
 Console.WriteLine("native version: " + MimecastClient.NativeVersion);
 Console.WriteLine(account);
-var path = MimecastClient.NativeLibraryPath.Replace('\\', '/');
 if (account.AccountName != "Exämple Corp Ltd") { Console.Error.WriteLine("FAIL: unexpected account name " + account.AccountName); return 1; }
-if (!path.Contains("runtimes/linux-x64/native/") || File.Exists(Path.Combine(AppContext.BaseDirectory, "libmimecast.so")))
+// The file loaded is the package's asset for this platform, byte for byte. (Compared directly: .NET's
+// hashing needs OpenSSL, which the arm64 run under qemu does not have.)
+if (!File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(args[1])))
 {
-    Console.Error.WriteLine("FAIL: native library not taken from the package: " + path);
+    Console.Error.WriteLine("FAIL: loaded " + path + ", which is not the package's asset for this platform (" + args[1] + ")");
     return 1;
 }
 Console.WriteLine("PackageSmoke OK");

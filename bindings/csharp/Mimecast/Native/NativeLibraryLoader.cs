@@ -43,6 +43,31 @@ namespace Mimecast.Native
         internal static string FileNameFor(string os) =>
             os == "win" ? "mimecast.dll" : os == "osx" ? "libmimecast.dylib" : "libmimecast.so";
 
+        /// <summary>
+        /// The name the NuGet package gives the Windows library, probed first on Windows. Windows file names are
+        /// case-insensitive: a native mimecast.dll is this assembly, Mimecast.dll, as soon as the two share a folder,
+        /// which `dotnet publish -r win-x64` does (it fails with NETSDK1152). For the same reason the loader never
+        /// probes a native file named like this assembly next to it.
+        /// </summary>
+        internal const string WindowsPackageFileName = "libmimecast.dll";
+
+        /// <summary>
+        /// Everything <see cref="EnsureLoaded"/> tries for an OS and architecture, in order (before the runtime's
+        /// default search): on Windows the package's libmimecast.dll locations, then <see cref="CandidatePaths(string?, string?, string, Architecture)"/>.
+        /// </summary>
+        internal static List<string> ProbeOrder(string? environmentValue, string? assemblyDirectory, string os, Architecture architecture) =>
+            WithWindowsPackageFile(CandidatePaths(environmentValue, assemblyDirectory, os, architecture), environmentValue,
+                assemblyDirectory, os, RuntimeIdentifiers(os, architecture, musl: false));
+
+        private static List<string> WithWindowsPackageFile(List<string> candidates, string? environmentValue,
+            string? assemblyDirectory, string os, IEnumerable<string> rids)
+        {
+            if (os != "win" || string.IsNullOrEmpty(assemblyDirectory)) return candidates;
+            var first = CandidatePaths(null, assemblyDirectory, WindowsPackageFileName, rids);
+            candidates.InsertRange(string.IsNullOrEmpty(environmentValue) ? 0 : 1, first);
+            return candidates;
+        }
+
         /// <summary>Portable runtime identifiers to probe under runtimes/, most specific first.</summary>
         internal static IEnumerable<string> RuntimeIdentifiers()
         {
@@ -95,7 +120,9 @@ namespace Mimecast.Native
             if (!string.IsNullOrEmpty(assemblyDirectory))
             {
                 var ridList = new List<string>(rids);
-                list.Add(Path.Combine(assemblyDirectory!, fileName));
+                // Never this assembly itself (Mimecast.dll is mimecast.dll where names are case-insensitive).
+                if (!string.Equals(fileName, typeof(NativeLibraryLoader).Assembly.GetName().Name + ".dll", StringComparison.OrdinalIgnoreCase))
+                    list.Add(Path.Combine(assemblyDirectory!, fileName));
                 foreach (var rid in ridList)
                     list.Add(Path.Combine(assemblyDirectory!, "runtimes", rid, "native", fileName));
                 // NuGet package layout: <pkg>/lib/<tfm>/Mimecast.dll and <pkg>/runtimes/<rid>/native/...
@@ -126,7 +153,8 @@ namespace Mimecast.Native
                 if (_ready) return;
                 if (_unusable != null) throw new DllNotFoundException(_unusable);
                 var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-                var candidates = CandidatePaths(env, AssemblyDirectory());
+                var directory = AssemblyDirectory();
+                var candidates = WithWindowsPackageFile(CandidatePaths(env, directory), env, directory, CurrentOS, RuntimeIdentifiers());
                 var tried = new List<string>();
                 IntPtr handle = IntPtr.Zero;
                 string? from = null;
@@ -243,8 +271,10 @@ namespace Mimecast.Native
         private static IntPtr TryLoadDefault(List<string> tried)
         {
 #if NET5_0_OR_GREATER
-            if (NativeLibrary.TryLoad(NativeMethods.Library, typeof(NativeLibraryLoader).Assembly, null, out var h)) return h;
-            tried.Add("'" + NativeMethods.Library + "' via the runtime's default search (deps.json, system library path)");
+            // On Windows "mimecast" would find this assembly (Mimecast.dll): ask for the package's name there.
+            var name = IsWindows ? Path.GetFileNameWithoutExtension(WindowsPackageFileName) : NativeMethods.Library;
+            if (NativeLibrary.TryLoad(name, typeof(NativeLibraryLoader).Assembly, null, out var h)) return h;
+            tried.Add("'" + name + "' via the runtime's default search (deps.json, system library path)");
             return IntPtr.Zero;
 #else
             var h = TryLoadFile(FileName, new List<string>());
