@@ -132,6 +132,13 @@ namespace Mimecast.Tests
             return JsonDocument.Parse(s).RootElement.Clone();
         }
 
+        /// <summary>The requests the emulator received since the last reset (GET /_emulator/requests).</summary>
+        public JsonElement Requests()
+        {
+            var s = Http.GetStringAsync(ControlUrl + "/_emulator/requests").GetAwaiter().GetResult();
+            return JsonDocument.Parse(s).RootElement.Clone();
+        }
+
         /// <summary>OAuth tokens issued so far (not cleared by reset).</summary>
         public int Tokens() => Stats().GetProperty("tokens_issued").GetInt32();
 
@@ -143,6 +150,9 @@ namespace Mimecast.Tests
 
         public MimecastClient Client(MimecastClientOptions? options = null) =>
             new MimecastClient(BaseUrl, AppId, AppKey, AccessKey, SecretKey, options);
+
+        public MimecastClient OAuthClient(MimecastClientOptions? options = null) =>
+            MimecastClient.ForOAuth(ClientId, ClientSecret, BaseUrl, options);
 
         public void Dispose()
         {
