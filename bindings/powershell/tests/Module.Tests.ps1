@@ -46,7 +46,7 @@ Describe 'Packaged module' {
         $manifest.PowerShellVersion | Should -Be '5.1'
         $manifest.DotNetFrameworkVersion | Should -Be '4.7.2'
         $manifest.RootModule | Should -Be 'lib/Mimecast.PowerShell.dll'
-        @($manifest.CmdletsToExport).Count | Should -Be 5
+        @($manifest.CmdletsToExport).Count | Should -Be 6
         @($manifest.FunctionsToExport).Count | Should -Be 0
         @($manifest.VariablesToExport).Count | Should -Be 0
         @($manifest.AliasesToExport).Count | Should -Be 0
@@ -82,7 +82,7 @@ Describe 'Packaged module' {
     It 'exports exactly the cmdlets the manifest lists, compiled' {
         $exported = @((Get-Module -Name Mimecast).ExportedCommands.Keys | Sort-Object)
         $exported | Should -Be @($manifest.CmdletsToExport | Sort-Object)
-        $exported.Count | Should -Be 5
+        $exported.Count | Should -Be 6
         foreach ($c in (Get-Module -Name Mimecast).ExportedCommands.Values) {
             $c.CommandType | Should -Be 'Cmdlet'
             $c.ImplementingType.Assembly.GetName().Name | Should -Be 'Mimecast.PowerShell'
