@@ -526,6 +526,8 @@ namespace Mimecast
         /// <summary>
         /// Enumerates the pages of a pull over any request (see <see cref="Items(MimecastRequest, int, string?)"/>), each
         /// page's whole answer parsed: an API 1.0 envelope, or an API 2.0 page whose <c>@nextPage</c> is the cursor to keep.
+        /// <see cref="MimecastResponse.NextPageToken"/> is not set on these pages: read <c>@nextPage</c> or
+        /// <c>meta.pagination.next</c> from <see cref="MimecastResponse.Root"/>.
         /// </summary>
         /// <param name="request">The request of the first page.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>

@@ -259,12 +259,17 @@ class PullTest(RestTestCase):
         gc.collect()
         self.assertEqual(self.emu.stats()["requests"], 0)
 
-    def test_a_closed_pull_frees_its_pager_and_the_client_closes(self) -> None:
+    def test_a_closed_pull_ends_and_a_closed_client_ends_its_pulls(self) -> None:
         client = self.oauth()
         pull = client.iter_call_items("GET", STREAM, query=STREAM_QUERY, page_size=10)
         next(pull)
-        pull.close()
-        client.close()  # would wait forever if the pull still held the client
+        pull.close()  # runs the generator's finally: mc_pager_free
+        self.assertEqual(list(pull), [])
+        other = client.iter_call_items("GET", STREAM, query=STREAM_QUERY, page_size=10)
+        self.assertEqual(next(other)["id"], "stream-0001")
+        client.close()
+        with self.assertRaises(mimecast.ClientClosedError):
+            next(other)  # each item is a call on the client, even from a page already here
         with self.assertRaises(mimecast.ClientClosedError):
             list(client.iter_call_items("GET", STREAM, query=STREAM_QUERY))
 
