@@ -151,7 +151,12 @@ class NativeCall:
             raise TypeError("content_type must be a str")
         payload: Optional[bytes] = None
         if json is not None:
-            text = _json.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            try:
+                text = _json.dumps(
+                    json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                )
+            except ValueError as exc:  # NaN, infinity, a cycle: JSON cannot say it
+                raise _invalid(f"json= cannot be written as JSON: {exc}") from None
             payload = text.encode("utf-8")
         elif isinstance(body, str):
             payload = body.encode("utf-8")

@@ -90,6 +90,8 @@ class SendTest(RestTestCase):
             client.send("POST", "/api/v2/echo", json={}, body=b"x")
         with self.assertRaises(mimecast.InvalidArgumentError):
             client.send("GET", "/api/v2/echo", mode="strict")
+        with self.assertRaises(mimecast.InvalidArgumentError):
+            client.send("POST", "/api/v2/echo", json={"n": float("nan")})
         with self.assertRaises(TypeError):
             client.send("GET", "/api/v2/echo", query="a=b")  # type: ignore[arg-type]
         self.assertEqual(self.emu.stats()["requests"], 0)
