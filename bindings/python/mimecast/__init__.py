@@ -24,6 +24,8 @@ from .errors import (
     ApiFailureError,
     AuthenticationError,
     BindingExpiredError,
+    CancelledError,
+    CheckpointError,
     ClientClosedError,
     ConfigurationError,
     HttpError,
