@@ -122,7 +122,8 @@ fn a_callers_mistake_never_reaches_the_server() {
 
 #[test]
 fn file_answers_come_with_their_headers() {
-    let emu = Emulator::start(&[]);
+    // 25 SIEM events in files of 9: three files.
+    let emu = Emulator::start(&["--siem-events", "25", "--siem-file-events", "9"]);
     let c = api1(&emu);
     let mut siem = Call::new("POST", "/api/audit/get-siem-logs").unwrap();
     siem.json(r#"{"data":[{"type":"MTA","fileFormat":"json","compress":true}]}"#)
@@ -141,7 +142,7 @@ fn file_answers_come_with_their_headers() {
     assert!(r
         .header("content-disposition")
         .unwrap()
-        .contains("filename=\"MTA_0000.zip\""));
+        .contains("filename=\"MTA_00000.zip\""));
     // The pull to its end: JSON with isLastToken.
     let mut token = Some(token);
     let mut files = 1;
@@ -279,7 +280,7 @@ fn an_empty_page_ends_the_pull_even_with_a_token() {
 
 #[test]
 fn api2_pages_follow_the_cursor_until_caught_up() {
-    let emu = Emulator::start(&[]);
+    let emu = Emulator::start(&["--siem-events", "25"]);
     let c = api2(&emu);
     let mut call = Call::new("GET", "/siem/v1/events/cg").unwrap();
     call.query("types", "receipt")
@@ -295,8 +296,8 @@ fn api2_pages_follow_the_cursor_until_caught_up() {
         })
         .collect();
     assert_eq!(ids.len(), 25);
-    assert_eq!(ids[0], "stream-0001");
-    assert_eq!(ids[24], "stream-0025");
+    assert_eq!(ids[0], "evt-00001");
+    assert_eq!(ids[24], "evt-00025");
     let log = emu.requests();
     let sent: Vec<&Value> = log
         .as_array()
