@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
@@ -137,6 +138,13 @@ namespace Mimecast.Tests
         {
             var s = Http.GetStringAsync(ControlUrl + "/_emulator/requests").GetAwaiter().GetResult();
             return JsonDocument.Parse(s).RootElement.Clone();
+        }
+
+        /// <summary>The ids of the emulator's SIEM event set, in order (every SIEM source serves it).</summary>
+        public string[] SiemEvents()
+        {
+            var s = Http.GetStringAsync(ControlUrl + "/_emulator/siem-events").GetAwaiter().GetResult();
+            return JsonDocument.Parse(s).RootElement.EnumerateArray().Select(e => e.GetString()!).ToArray();
         }
 
         /// <summary>OAuth tokens issued so far (not cleared by reset).</summary>

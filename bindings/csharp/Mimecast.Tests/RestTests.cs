@@ -131,29 +131,35 @@ namespace Mimecast.Tests
         public void SiemZipFilesComeWithTheirTokenHeadersToTheLastToken()
         {
             using var client = Emu.Client();
-            var r = client.Send(new MimecastRequest(HttpMethod.Post, SiemLogs).WithJson(SiemBody).WithResponseMode(MimecastResponseMode.Any));
-            Assert.Contains("filename=\"MTA_0000.zip\"", r.Headers["Content-Disposition"]);
-            using (var zip = new ZipArchive(new MemoryStream(r.Body.ToArray())))
+            var request = new MimecastRequest(HttpMethod.Post, SiemLogs).WithJson(SiemBody).WithResponseMode(MimecastResponseMode.Any);
+            var events = new List<string>();
+            int files = 0;
+            while (true)
             {
-                Assert.Equal("MTA_0000.json", zip.Entries.Single().FullName);
-                using var reader = new StreamReader(zip.Entries[0].Open());
-                var events = JsonDocument.Parse(reader.ReadToEnd()).RootElement.GetProperty("data");
-                Assert.Equal(new[] { "evt-0000", "evt-0001", "evt-0002", "evt-0003" },
-                    events.EnumerateArray().Select(e => e.GetProperty("aCode").GetString()));
-            }
-            int files = 1;
-            var token = r.Headers["mc-siem-token"];
-            while (token != null)
-            {
-                var next = new MimecastRequest(HttpMethod.Post, SiemLogs)
+                var r = client.Send(request);
+                var token = r.Headers["mc-siem-token"];
+                if (token == null)
+                {
+                    Assert.True(r.GetJson().GetProperty("meta").GetProperty("isLastToken").GetBoolean());
+                    break;
+                }
+                // Each answer is a zip named in Content-Disposition, holding one JSON file.
+                var name = System.Text.RegularExpressions.Regex.Match(r.Headers["Content-Disposition"]!, "filename=\"(MTA_\\d+)\\.zip\"");
+                Assert.True(name.Success, r.Headers["Content-Disposition"]);
+                using (var zip = new ZipArchive(new MemoryStream(r.Body.ToArray())))
+                {
+                    Assert.Equal(name.Groups[1].Value + ".json", zip.Entries.Single().FullName);
+                    using var reader = new StreamReader(zip.Entries[0].Open());
+                    events.AddRange(JsonDocument.Parse(reader.ReadToEnd()).RootElement.GetProperty("data").EnumerateArray()
+                        .Select(e => e.GetProperty("id").GetString()!));
+                }
+                files++;
+                request = new MimecastRequest(HttpMethod.Post, SiemLogs)
                     .WithJson(new { data = new[] { new { type = "MTA", token, compress = true } } })
                     .WithResponseMode(MimecastResponseMode.Any);
-                r = client.Send(next);
-                token = r.Headers["mc-siem-token"];
-                if (token != null) files++;
-                else Assert.True(r.GetJson().GetProperty("meta").GetProperty("isLastToken").GetBoolean());
             }
-            Assert.Equal(3, files);
+            Assert.True(files >= 2, files + " files");
+            Assert.Equal(Emu.SiemEvents(), events); // every event once, in order
         }
 
         [Fact]
@@ -258,10 +264,12 @@ namespace Mimecast.Tests
         public async Task Api2ItemsUntilCaughtUp()
         {
             using var client = Emu.OAuthClient();
-            var ids = client.Items(StreamRequest(), 10).Select(i => i.GetProperty("id").GetString()).ToList();
-            Assert.Equal(Enumerable.Range(1, 25).Select(i => "stream-" + i.ToString("0000")), ids);
+            var expected = Emu.SiemEvents();
+            Assert.True(expected.Length > 20);
+            var ids = client.Items(StreamRequest(), 10).Select(i => i.GetProperty("id").GetString()!).ToList();
+            Assert.Equal(expected, ids);
             var sent = Emu.Requests().EnumerateArray().Where(r => r.GetProperty("path").GetString() == Stream).ToList();
-            Assert.Equal(3, sent.Count);
+            Assert.Equal((expected.Length + 9) / 10, sent.Count);
             Assert.Contains("nextPage=", sent[1].GetProperty("query").GetString());
             var n = 0;
 #if MIMECAST_NETSTANDARD
@@ -272,17 +280,19 @@ namespace Mimecast.Tests
             await foreach (var _ in client.ItemsAsync(ClickLogs, pageSize: 3)) n++;
             n -= 7;
 #endif
-            Assert.Equal(25, n);
+            Assert.Equal(expected.Length, n);
         }
 
         [Fact]
         public void Api2PagesCarryTheCursor()
         {
             using var client = Emu.OAuthClient();
+            var total = Emu.SiemEvents().Length;
             var pages = client.Pages(StreamRequest(), 10).ToList();
-            Assert.Equal(new[] { 10, 10, 5 }, pages.Select(p => p.Root.GetProperty("value").GetArrayLength()));
+            Assert.Equal(Enumerable.Range(0, (total + 9) / 10).Select(i => Math.Min(10, total - 10 * i)),
+                pages.Select(p => p.Root.GetProperty("value").GetArrayLength()));
             Assert.False(string.IsNullOrEmpty(pages[0].Root.GetProperty("@nextPage").GetString()));
-            Assert.True(pages[2].Root.GetProperty("isCaughtUp").GetBoolean());
+            Assert.Equal(pages.Select((p, i) => i == pages.Count - 1), pages.Select(p => p.Root.GetProperty("isCaughtUp").GetBoolean()));
         }
 
         [Fact]
