@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
@@ -132,6 +133,20 @@ namespace Mimecast.Tests
             return JsonDocument.Parse(s).RootElement.Clone();
         }
 
+        /// <summary>The requests the emulator received since the last reset (GET /_emulator/requests).</summary>
+        public JsonElement Requests()
+        {
+            var s = Http.GetStringAsync(ControlUrl + "/_emulator/requests").GetAwaiter().GetResult();
+            return JsonDocument.Parse(s).RootElement.Clone();
+        }
+
+        /// <summary>The ids of the emulator's SIEM event set, in order (every SIEM source serves it).</summary>
+        public string[] SiemEvents()
+        {
+            var s = Http.GetStringAsync(ControlUrl + "/_emulator/siem-events").GetAwaiter().GetResult();
+            return JsonDocument.Parse(s).RootElement.EnumerateArray().Select(e => e.GetString()!).ToArray();
+        }
+
         /// <summary>OAuth tokens issued so far (not cleared by reset).</summary>
         public int Tokens() => Stats().GetProperty("tokens_issued").GetInt32();
 
@@ -143,6 +158,9 @@ namespace Mimecast.Tests
 
         public MimecastClient Client(MimecastClientOptions? options = null) =>
             new MimecastClient(BaseUrl, AppId, AppKey, AccessKey, SecretKey, options);
+
+        public MimecastClient OAuthClient(MimecastClientOptions? options = null) =>
+            MimecastClient.ForOAuth(ClientId, ClientSecret, BaseUrl, options);
 
         public void Dispose()
         {

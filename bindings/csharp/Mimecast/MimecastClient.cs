@@ -169,6 +169,83 @@ namespace Mimecast
             }
         }
 
+        /// <summary>
+        /// Finds the API base URL of the Mimecast account <paramref name="emailAddress"/> belongs to (e.g.
+        /// <c>https://eu-api.mimecast.com</c>) the way Mimecast's own tools do: an unsigned
+        /// <c>POST /api/login/discover-authentication</c> to <see cref="MimecastClientOptions.DiscoveryUrl"/> (by default
+        /// Mimecast's global host). Blocks like any call (timeouts and retries from <paramref name="options"/>).
+        /// </summary>
+        /// <param name="emailAddress">An address of the account, e.g. an administrator's.</param>
+        /// <param name="appId">The API 1.0 application id, sent when given.</param>
+        /// <param name="options">Timeouts, proxy, CA bundle, discovery host; null for the defaults.</param>
+        /// <returns>The base URL, ready for <see cref="MimecastClient(string, string, string, string, string, MimecastClientOptions?)"/>.</returns>
+        /// <exception cref="MimecastApiFailureException">Mimecast knows no region for the address.</exception>
+        /// <exception cref="MimecastMalformedResponseException">The answer names something other than a plain https base URL.</exception>
+        /// <exception cref="MimecastInvalidArgumentException">The address does not look like user@domain.</exception>
+        public static string DiscoverBaseUrl(string emailAddress, string? appId = null, MimecastClientOptions? options = null)
+        {
+            var email = Utf8.Required(emailAddress, nameof(emailAddress));
+            if (appId != null && appId.Length == 0) throw new ArgumentException("The application id must not be empty (pass null to send none).", nameof(appId));
+            var id = Utf8.ToNative(appId, nameof(appId));
+            NativeLibraryLoader.EnsureLoaded();
+            var callback = MakeLogCallback(options);
+            using var opts = NativeMethods.mc_options_new();
+            if (opts.IsInvalid) throw new OutOfMemoryException("mc_options_new returned NULL.");
+            Apply(opts, options, callback);
+            Check(NativeMethods.mc_discover_base_url(email, id, opts, out IntPtr url));
+            GC.KeepAlive(callback);
+            return NativeMethods.TakeString(url) ?? string.Empty;
+        }
+
+        /// <summary>Runs <see cref="DiscoverBaseUrl"/> on the thread pool; cancellation as in <see cref="GetAccountAsync"/>.</summary>
+        /// <param name="emailAddress">An address of the account.</param>
+        /// <param name="appId">The API 1.0 application id, sent when given.</param>
+        /// <param name="options">Timeouts, proxy, CA bundle, discovery host; null for the defaults.</param>
+        /// <param name="cancellationToken">Cancels before or after the native call.</param>
+        /// <returns>The base URL.</returns>
+        public static async Task<string> DiscoverBaseUrlAsync(string emailAddress, string? appId = null, MimecastClientOptions? options = null,
+            CancellationToken cancellationToken = default)
+        {
+            Utf8.Required(emailAddress, nameof(emailAddress));
+            cancellationToken.ThrowIfCancellationRequested();
+            var url = await Task.Run(() => DiscoverBaseUrl(emailAddress, appId, options), cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return url;
+        }
+
+        /// <summary>
+        /// Creates an API 1.0 client for the account <paramref name="emailAddress"/> belongs to: the base URL is found first
+        /// with <see cref="DiscoverBaseUrl"/> (one unsigned request; this factory blocks for it).
+        /// </summary>
+        /// <param name="emailAddress">An address of the account.</param>
+        /// <param name="appId">Application ID.</param>
+        /// <param name="appKey">Application key.</param>
+        /// <param name="accessKey">Access key.</param>
+        /// <param name="secretKey">Secret key (base64).</param>
+        /// <param name="options">Timeouts, TLS, retries, proxy, logging, discovery host; null for the defaults.</param>
+        /// <returns>The client.</returns>
+        /// <exception cref="MimecastApiFailureException">Mimecast knows no region for the address.</exception>
+        public static MimecastClient FromEmailAddress(string emailAddress, string appId, string appKey, string accessKey, string secretKey,
+            MimecastClientOptions? options = null)
+        {
+            var email = Utf8.Required(emailAddress, nameof(emailAddress));
+            var id = Utf8.Required(appId, nameof(appId));
+            var ak = Utf8.Required(appKey, nameof(appKey));
+            var acc = Utf8.Required(accessKey, nameof(accessKey));
+            var sk = Utf8.Required(secretKey, nameof(secretKey));
+            try
+            {
+                return new MimecastClient(CreateHandle(options,
+                    (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new_discover(email, id, ak, acc, sk, o, out h)));
+            }
+            finally
+            {
+                Array.Clear(ak, 0, ak.Length);
+                Array.Clear(acc, 0, acc.Length);
+                Array.Clear(sk, 0, sk.Length);
+            }
+        }
+
         /// <summary>The native library's version (mc_version), e.g. <c>0.1.0</c>.</summary>
         public static string NativeVersion
         {
@@ -362,6 +439,221 @@ namespace Mimecast
 #endif
 
         /// <summary>
+        /// Sends any request (<see cref="MimecastRequest"/>: method, path, query, headers, body), signed (API 1.0) or with
+        /// the bearer token (API 2.0), and returns the whole answer. What counts as a failure depends on the request's
+        /// <see cref="MimecastRequest.ResponseMode"/>: with Json (the default) every failure Mimecast reports (a <c>fail</c>
+        /// entry, <c>meta.status</c> of 400 or more under HTTP 200, an API 2.0 <c>error</c> object, an HTTP error) throws,
+        /// with Any other 2xx bodies (a zip, a CSV or STIX feed) are returned as they are, with Raw any answer is returned.
+        /// </summary>
+        /// <param name="request">The request.</param>
+        /// <returns>Status, headers and body.</returns>
+        /// <exception cref="MimecastException">The call failed; the subclass says how.</exception>
+        public MimecastHttpResponse Send(MimecastRequest request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            var h = Handle();
+            using var call = request.ToNative();
+            NativeMethods.Check(NativeMethods.mc_send(h, call, out IntPtr response));
+            try
+            {
+                var r = Marshal.PtrToStructure<NativeResponse>(response);
+                var pairs = new KeyValuePair<string, string>[(int)r.HeadersLen];
+                int size = Marshal.SizeOf<NativeHeader>();
+                for (int i = 0; i < pairs.Length; i++)
+                {
+                    var header = Marshal.PtrToStructure<NativeHeader>(r.Headers + i * size);
+                    pairs[i] = new KeyValuePair<string, string>(Utf8.PtrToString(header.Name) ?? "", Utf8.PtrToString(header.Value) ?? "");
+                }
+                var body = new byte[checked((int)r.BodyLen)];
+                if (body.Length > 0) Marshal.Copy(r.Body, body, 0, body.Length);
+                return new MimecastHttpResponse(r.HttpStatus, new MimecastResponseHeaders(pairs), body, (int)Math.Min(r.Retries, int.MaxValue));
+            }
+            finally
+            {
+                NativeMethods.mc_response_free(response);
+            }
+        }
+
+        /// <summary>Runs <see cref="Send"/> on the thread pool; cancellation as in <see cref="GetAccountAsync"/>.</summary>
+        /// <param name="request">The request.</param>
+        /// <param name="cancellationToken">Cancels before or after the native call.</param>
+        /// <returns>Status, headers and body.</returns>
+        public Task<MimecastHttpResponse> SendAsync(MimecastRequest request, CancellationToken cancellationToken = default)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            return RunAsync(() => Send(request), cancellationToken);
+        }
+
+        /// <summary>
+        /// Enumerates every item of every page of an API 1.0 paged endpoint: the <c>data</c> items, or, for the log endpoints
+        /// that wrap their list (<c>/api/ttp/url/get-logs</c> -&gt; <c>clickLogs</c>, attachment and impersonation logs,
+        /// archive search logs), the log entries themselves. Pages are fetched lazily; a page without items ends the pull.
+        /// </summary>
+        /// <param name="path">The request path, e.g. <c>/api/ttp/url/get-logs</c>.</param>
+        /// <param name="jsonBody">The JSON body (without pagination, which is added), or null.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="itemsKey">The member of each data item that holds the list, for endpoints the library does not know; null for the default.</param>
+        /// <returns>The items.</returns>
+        public IEnumerable<JsonElement> Items(string path, string? jsonBody = null, int pageSize = 0, string? itemsKey = null)
+        {
+            var p = Utf8.Required(path, nameof(path));
+            var body = Body(jsonBody);
+            var key = ItemsKey(itemsKey);
+            var size = PageSize(pageSize);
+            Handle();
+            return ItemIterator(() => NewPager(p, body, size), key);
+        }
+
+        /// <summary>
+        /// Enumerates every item of a pull over any request: a POST pages as an API 1.0 envelope (its JSON body gets
+        /// <c>meta.pagination</c>; log lists unwrapped as in <see cref="Items(string, string?, int, string?)"/>), a GET as
+        /// API 2.0 REST (<c>pageSize</c> and the <c>nextPage</c> cursor added to the query; the items are each page's
+        /// <c>value</c>; the pull ends when the answer says <c>isCaughtUp</c>).
+        /// </summary>
+        /// <param name="request">The request of the first page.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="itemsKey">For an API 1.0 pull, the member of each data item that holds the list; null for the default.</param>
+        /// <returns>The items.</returns>
+        public IEnumerable<JsonElement> Items(MimecastRequest request, int pageSize = 0, string? itemsKey = null)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            var key = ItemsKey(itemsKey);
+            var size = PageSize(pageSize);
+            Handle();
+            return ItemIterator(() => NewPager(request, size), key);
+        }
+
+        /// <summary>
+        /// Enumerates the pages of a pull over any request (see <see cref="Items(MimecastRequest, int, string?)"/>), each
+        /// page's whole answer parsed: an API 1.0 envelope, or an API 2.0 page whose <c>@nextPage</c> is the cursor to keep.
+        /// <see cref="MimecastResponse.NextPageToken"/> is not set on these pages: read <c>@nextPage</c> or
+        /// <c>meta.pagination.next</c> from <see cref="MimecastResponse.Root"/>.
+        /// </summary>
+        /// <param name="request">The request of the first page.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <returns>The pages.</returns>
+        public IEnumerable<MimecastResponse> Pages(MimecastRequest request, int pageSize = 0)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            var size = PageSize(pageSize);
+            Handle();
+            return PageIterator(request, size);
+        }
+
+        private IEnumerable<MimecastResponse> PageIterator(MimecastRequest request, uint pageSize)
+        {
+            using var pager = NewPager(request, pageSize);
+            for (var page = NextPage(pager); page != null; page = NextPage(pager))
+                yield return page;
+        }
+
+        private IEnumerable<JsonElement> ItemIterator(Func<PagerHandle> newPager, byte[]? itemsKey)
+        {
+            using var pager = newPager();
+            SetItemsKey(pager, itemsKey);
+            for (var item = NextItem(pager); item != null; item = NextItem(pager))
+                yield return item.Value;
+        }
+
+        private static uint PageSize(int pageSize)
+        {
+            if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
+            return (uint)pageSize;
+        }
+
+        private static byte[]? ItemsKey(string? itemsKey)
+        {
+            if (itemsKey != null && itemsKey.Length == 0) throw new ArgumentException("The items key must not be empty (null for the default).", nameof(itemsKey));
+            return Utf8.ToNative(itemsKey, nameof(itemsKey));
+        }
+
+        private PagerHandle NewPager(MimecastRequest request, uint pageSize)
+        {
+            using var call = request.ToNative();
+            var status = NativeMethods.mc_pager_new_call(Handle(), call, pageSize, out PagerHandle pager);
+            if (status != MimecastStatus.Ok)
+            {
+                var e = MimecastException.FromLastError(status);
+                pager.Dispose();
+                throw e;
+            }
+            return pager;
+        }
+
+        private static void SetItemsKey(PagerHandle pager, byte[]? itemsKey)
+        {
+            if (itemsKey != null) NativeMethods.Check(NativeMethods.mc_pager_set_items_key(pager, itemsKey));
+        }
+
+        /// <summary>The next item of a pull, or null when it is over. A disposed client ends the pull too.</summary>
+        private JsonElement? NextItem(PagerHandle pager)
+        {
+            Handle();
+            NativeMethods.Check(NativeMethods.mc_pager_next_item(pager, out IntPtr item));
+            var json = NativeMethods.TakeString(item);
+            if (json == null) return null;
+            try
+            {
+                using var doc = JsonDocument.Parse(json, MimecastResponse.JsonOptions);
+                return doc.RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                throw new MimecastMalformedResponseException("An item is not valid JSON: " + e.Message);
+            }
+        }
+
+#if NETCOREAPP3_0_OR_GREATER
+        /// <summary>As <see cref="Items(string, string?, int, string?)"/>, fetching each page on the thread pool. Cancellation is observed between items.</summary>
+        /// <param name="path">The request path.</param>
+        /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="itemsKey">The member that holds the list, or null for the default.</param>
+        /// <param name="cancellationToken">Stops the enumeration.</param>
+        /// <returns>The items.</returns>
+        public IAsyncEnumerable<JsonElement> ItemsAsync(string path, string? jsonBody = null, int pageSize = 0, string? itemsKey = null,
+            CancellationToken cancellationToken = default)
+        {
+            var p = Utf8.Required(path, nameof(path));
+            var body = Body(jsonBody);
+            var key = ItemsKey(itemsKey);
+            var size = PageSize(pageSize);
+            Handle();
+            return ItemAsyncIterator(() => NewPager(p, body, size), key, cancellationToken);
+        }
+
+        /// <summary>As <see cref="Items(MimecastRequest, int, string?)"/>, fetching each page on the thread pool. Cancellation is observed between items.</summary>
+        /// <param name="request">The request of the first page.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="itemsKey">For an API 1.0 pull, the member that holds the list; null for the default.</param>
+        /// <param name="cancellationToken">Stops the enumeration.</param>
+        /// <returns>The items.</returns>
+        public IAsyncEnumerable<JsonElement> ItemsAsync(MimecastRequest request, int pageSize = 0, string? itemsKey = null,
+            CancellationToken cancellationToken = default)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            var key = ItemsKey(itemsKey);
+            var size = PageSize(pageSize);
+            Handle();
+            return ItemAsyncIterator(() => NewPager(request, size), key, cancellationToken);
+        }
+
+        private async IAsyncEnumerable<JsonElement> ItemAsyncIterator(Func<PagerHandle> newPager, byte[]? itemsKey,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            using var pager = newPager();
+            SetItemsKey(pager, itemsKey);
+            while (true)
+            {
+                // One call at a time: a pager is used by one thread at a time.
+                var item = await RunAsync(() => NextItem(pager), cancellationToken).ConfigureAwait(false);
+                if (item == null) yield break;
+                yield return item.Value;
+            }
+        }
+#endif
+
+        /// <summary>
         /// Signs an API 1.0 request without sending it, for callers with their own HTTP code.
         /// </summary>
         /// <param name="path">The request path only (e.g. <c>/api/account/get-account</c>), never the full URL.</param>
@@ -495,6 +787,8 @@ namespace Mimecast
                 Check(NativeMethods.mc_options_set_retry_after_send(o, true));
             if (options.Proxy != null)
                 Check(NativeMethods.mc_options_set_proxy(o, Utf8.ToNative(options.Proxy, "options")));
+            if (options.DiscoveryUrl != null)
+                Check(NativeMethods.mc_options_set_discovery_url(o, Utf8.ToNative(options.DiscoveryUrl, "options")));
             if (callback != null)
             {
                 var level = options.LogLevel;

@@ -48,6 +48,13 @@ namespace Mimecast
         /// </summary>
         public Action<MimecastLogLevel, string>? Logger { get; set; }
 
+        /// <summary>
+        /// The host that answers region discovery (<see cref="MimecastClient.DiscoverBaseUrl"/>,
+        /// <see cref="MimecastClient.FromEmailAddress"/>): null (default) for Mimecast's global <c>https://api.mimecast.com</c>,
+        /// or an <c>https://host[:port]</c> URL (http:// only to loopback, as for base URLs).
+        /// </summary>
+        public string? DiscoveryUrl { get; set; }
+
         /// <summary>The most detailed level delivered to <see cref="Logger"/> (default <see cref="MimecastLogLevel.Info"/>).</summary>
         public MimecastLogLevel LogLevel { get; set; } = MimecastLogLevel.Info;
     }

@@ -8,7 +8,7 @@
     Author                 = 'mimecast project'
     CompanyName            = 'mimecast project'
     Copyright              = 'Copyright (c) 2026 the libmimecast contributors. Licensed under the MIT licence or the Apache License 2.0, at your option.'
-    Description            = 'PowerShell commands for the Mimecast email-security API (API 1.0 request signing, API 2.0 OAuth), compiled cmdlets over the Mimecast .NET library and libmimecast: Connect-Mimecast, Get-MimecastAccount, Invoke-MimecastApi (pipeline input, pagination, -WhatIf), Get-MimecastAuthHeader.'
+    Description            = 'PowerShell commands for the Mimecast email-security API (API 1.0 request signing, API 2.0 OAuth), compiled cmdlets over the Mimecast .NET library and libmimecast: Connect-Mimecast (also from an email address), Find-MimecastRegion, Get-MimecastAccount, Invoke-MimecastApi (any method, query, headers and body; files with -OutFile; pipeline input; log and API 2.0 pagination; -WhatIf), Get-MimecastAuthHeader.'
     # One assembly for both editions. Desktop: Windows PowerShell 5.1 on .NET Framework 4.7.2 or later (the oldest
     # .NET Framework with full netstandard2.0 support); Core: PowerShell 7.
     PowerShellVersion      = '5.1'
@@ -22,6 +22,7 @@
     CmdletsToExport        = @(
         'Connect-Mimecast'
         'Disconnect-Mimecast'
+        'Find-MimecastRegion'
         'Get-MimecastAccount'
         'Get-MimecastAuthHeader'
         'Invoke-MimecastApi'
@@ -33,7 +34,7 @@
         PSData = @{
             Tags         = @('Mimecast', 'Email', 'Security', 'API', 'HMAC', 'OAuth', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux')
             # ProjectUri and LicenseUri are written by build.ps1 from Cargo.toml's `repository` (one place for the URL).
-            ReleaseNotes = 'The commands are now compiled cmdlets. Errors are non-terminating (-ErrorAction and -ErrorVariable apply; not being connected still stops); Invoke-MimecastApi supports -WhatIf/-Confirm and takes -Data from the pipeline (Import-Csv | Invoke-MimecastApi -Path ...); -BaseUrl and -Path complete; Get-MimecastAuthHeader returns a Mimecast.AuthHeader dictionary that never displays the Authorization value; FullyQualifiedErrorId ends in the cmdlet class (Mimecast.RateLimited,Mimecast.Commands.GetMimecastAccountCommand). The module carries libmimecast for linux-x64, linux-arm64 and win-x64 when built with them. See the README for details.'
+            ReleaseNotes = 'Invoke-MimecastApi sends any request (-Method, -Query, -Headers, -Body with -ContentType), saves file answers with -OutFile (the token headers on the output object), returns the HTTP answer with -Raw or -ResponseMode, and with -All streams log entries (clickLogs...) and API 2.0 pages; a GET never asks for confirmation. Find-MimecastRegion and Connect-Mimecast -EmailAddress find the account''s region. Earlier: the commands are now compiled cmdlets. Errors are non-terminating (-ErrorAction and -ErrorVariable apply; not being connected still stops); Invoke-MimecastApi supports -WhatIf/-Confirm and takes -Data from the pipeline (Import-Csv | Invoke-MimecastApi -Path ...); -BaseUrl and -Path complete; Get-MimecastAuthHeader returns a Mimecast.AuthHeader dictionary that never displays the Authorization value; FullyQualifiedErrorId ends in the cmdlet class (Mimecast.RateLimited,Mimecast.Commands.GetMimecastAccountCommand). The module carries libmimecast for linux-x64, linux-arm64 and win-x64 when built with them. See the README for details.'
         }
     }
 }

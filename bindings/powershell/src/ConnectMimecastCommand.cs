@@ -16,6 +16,8 @@ namespace Mimecast.Commands
         private const string PostmanSet = "Postman";
         private const string OAuthSet = "OAuth";
         private const string OAuthCredentialSet = "OAuthCredential";
+        private const string DiscoverKeysSet = "DiscoverKeys";
+        private const string DiscoverCredentialSet = "DiscoverCredential";
 
         /// <summary>Base URL or region name.</summary>
         [Parameter(Mandatory = true, ParameterSetName = KeysSet, Position = 0)]
@@ -26,30 +28,49 @@ namespace Mimecast.Commands
         [ArgumentCompleter(typeof(RegionCompleter))]
         public string BaseUrl { get; set; } = null!;
 
+        /// <summary>An address of the account: its base URL is found with Find-MimecastRegion first.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverKeysSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverCredentialSet)]
+        [ValidateNotNullOrEmpty]
+        public string EmailAddress { get; set; } = null!;
+
+        /// <summary>The host that answers discovery.</summary>
+        [Parameter(ParameterSetName = DiscoverKeysSet)]
+        [Parameter(ParameterSetName = DiscoverCredentialSet)]
+        [ValidateNotNullOrEmpty]
+        public string DiscoveryUrl { get; set; } = null!;
+
         /// <summary>API 1.0 application id.</summary>
         [Parameter(Mandatory = true, ParameterSetName = KeysSet)]
         [Parameter(Mandatory = true, ParameterSetName = KeysCredentialSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverKeysSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverCredentialSet)]
         [ValidateNotNullOrEmpty]
         public string ApplicationId { get; set; } = null!;
 
         /// <summary>API 1.0 application key.</summary>
         [Parameter(Mandatory = true, ParameterSetName = KeysSet)]
         [Parameter(Mandatory = true, ParameterSetName = KeysCredentialSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverKeysSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverCredentialSet)]
         [ValidateNotNullOrEmpty]
         public string ApplicationKey { get; set; } = null!;
 
         /// <summary>API 1.0 access key.</summary>
         [Parameter(Mandatory = true, ParameterSetName = KeysSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverKeysSet)]
         [ValidateNotNullOrEmpty]
         public string AccessKey { get; set; } = null!;
 
         /// <summary>API 1.0 secret key.</summary>
         [Parameter(Mandatory = true, ParameterSetName = KeysSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverKeysSet)]
         [ValidateNotNull]
         public SecureString SecretKey { get; set; } = null!;
 
         /// <summary>Access key (user name) and secret key (password).</summary>
         [Parameter(Mandatory = true, ParameterSetName = KeysCredentialSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DiscoverCredentialSet)]
         [ValidateNotNull]
         [Credential]
         public PSCredential Credential { get; set; } = null!;
@@ -139,6 +160,19 @@ namespace Mimecast.Commands
                         client = new MimecastClient(BaseUrl, ApplicationId, ApplicationKey, Credential.UserName, Plain(Credential.Password), options);
                         source = "Credential";
                         break;
+                    case DiscoverKeysSet:
+                    case DiscoverCredentialSet:
+                        target = EmailAddress;
+                        WriteVerbose($"Finding the API base URL of {EmailAddress} ({(Bound(nameof(DiscoveryUrl)) ? DiscoveryUrl : "Mimecast's global host")}).");
+                        shownBaseUrl = MimecastClient.DiscoverBaseUrl(EmailAddress, ApplicationId, options);
+                        target = shownBaseUrl;
+                        var credential = ParameterSetName == DiscoverCredentialSet;
+                        WriteVerbose($"Creating an API 1.0 client for {shownBaseUrl} (application id {ApplicationId}{(credential ? ", access key from -Credential" : "")}).");
+                        client = credential
+                            ? new MimecastClient(shownBaseUrl, ApplicationId, ApplicationKey, Credential.UserName, Plain(Credential.Password), options)
+                            : new MimecastClient(shownBaseUrl, ApplicationId, ApplicationKey, AccessKey, Plain(SecretKey), options);
+                        source = "Discovery";
+                        break;
                     case EnvironmentSet:
                         WriteVerbose("Creating a client from the MIMECAST_* environment variables.");
                         client = MimecastClient.FromEnvironment(options);
@@ -209,6 +243,7 @@ namespace Mimecast.Commands
             if (Bound(nameof(CaBundle))) options.CaBundlePath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CaBundle);
             if (Bound(nameof(Proxy))) options.Proxy = Proxy;
             if (Bound(nameof(MaxRetries))) options.MaxRetries = MaxRetries;
+            if (Bound(nameof(DiscoveryUrl))) options.DiscoveryUrl = DiscoveryUrl;
             return options;
         }
 

@@ -20,10 +20,10 @@ namespace Mimecast
         /// <summary>"1.0" (keys and signatures), "2.0" (OAuth), or null when the Postman file decides.</summary>
         public string? Api { get; }
 
-        /// <summary>Where the credentials came from: Keys, Credential, Environment, Postman, OAuth, ClientCredential.</summary>
+        /// <summary>Where the credentials came from: Keys, Credential, Environment, Postman, OAuth, ClientCredential, or Discovery (API 1.0 keys, the base URL found from -EmailAddress).</summary>
         public string Source { get; }
 
-        /// <summary>The base URL or region name as given, or null for the library's default.</summary>
+        /// <summary>The base URL or region name as given (or as discovered), or null for the library's default.</summary>
         public string? BaseUrl { get; }
 
         /// <summary>When the connection was made (local time).</summary>

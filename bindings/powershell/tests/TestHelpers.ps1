@@ -59,6 +59,12 @@ function Get-EmulatorStats {
     Invoke-RestMethod -NoProxy -Method Get -Uri "$BaseUrl/_emulator/stats"
 }
 
+function Get-EmulatorSiemEvents {
+    # The ids of the emulator's SIEM event set, in order (every SIEM source serves it).
+    param([string] $BaseUrl = $script:Url)
+    @(Invoke-RestMethod -NoProxy -Method Get -Uri "$BaseUrl/_emulator/siem-events")
+}
+
 function Get-TestErrorRecord {
     # Runs the script block with $ErrorActionPreference = 'Stop' and returns the first error record it wrote or threw
     # (or $null). The module's errors are non-terminating: Stop makes the first one end the block, as in a script.

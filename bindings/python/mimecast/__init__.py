@@ -7,15 +7,18 @@ Quick start::
     with mimecast.Client.from_env() as client:
         account = client.get_account()
         print(account.account_name)
+        for click in client.iter_items("/api/ttp/url/get-logs", page_size=500):
+            print(click["url"])
+        r = client.send("GET", "/siem/v1/events/cg", query={"types": "receipt"})
 """
 
 from __future__ import annotations
 
 from . import errors
-from ._abi import Status
+from ._abi import ResponseMode, Status
 from ._ffi import LibraryNotFoundError
 from ._version import __version__
-from .client import Client
+from .client import Client, discover_base_url
 from .errors import (
     ApiError,
     ApiFailureError,
@@ -43,10 +46,15 @@ from .errors import (
     UnsupportedError,
 )
 from .models import Account, SignedHeaders
+from .response import Headers, Response
 
 __all__ = [
     "__version__",
     "Client",
+    "discover_base_url",
+    "Response",
+    "Headers",
+    "ResponseMode",
     "Account",
     "SignedHeaders",
     "Status",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import ctypes
 import os
 import threading
 from contextlib import contextmanager
@@ -13,7 +14,8 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, NoReturn, Optio
 from typing import Union
 
 from . import _ffi
-from ._abi import Status, mc_account, mc_client, mc_pager, mc_signed_headers
+from ._abi import Status, mc_account, mc_client, mc_pager, mc_response, mc_signed_headers
+from ._call import Mode, NativeCall, Query, RequestHeaders
 from ._ffi import LOG_CALLBACK, NativeLibrary, take_string
 from .errors import (
     STATUS_CLASSES,
@@ -24,8 +26,9 @@ from .errors import (
     RateLimitedError,
 )
 from .models import Account, SignedHeaders
+from .response import Headers, Response
 
-__all__ = ["Client", "JSONBody"]
+__all__ = ["Client", "JSONBody", "discover_base_url"]
 
 #: What ``request()`` / ``iter_pages()`` accept as ``data``.
 JSONBody = Union[None, Sequence[Any], Mapping[str, Any]]
@@ -181,6 +184,14 @@ def _parse(text: Optional[str]) -> Dict[str, Any]:
     return value
 
 
+def _item(text: str) -> Any:
+    """One item of a pull, as the library validated it."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise _malformed(f"an item is not valid JSON: {exc}") from None
+
+
 def _data_list(envelope: Mapping[str, Any]) -> List[Any]:
     data = envelope.get("data", [])
     if data is None:
@@ -234,6 +245,127 @@ def _make_log_callback() -> Any:
             pass
 
     return LOG_CALLBACK(forward)
+
+
+def _apply_options(
+    lib: NativeLibrary,
+    opts: Any,
+    *,
+    timeout: Optional[float] = None,
+    connect_timeout: Optional[float] = None,
+    ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
+    allow_insecure_http: bool = False,
+    max_retries: Optional[int] = None,
+    retry_budget: Optional[float] = None,
+    retry_after_send: bool = False,
+    proxy: Optional[str] = None,
+    max_response_bytes: Optional[int] = None,
+    log: Optional[bool] = None,
+) -> Any:
+    """Applies the keyword options (see Client) to native options; returns the
+    log callback, which must outlive every native object made with them."""
+    # Every value is checked before anything is set, so that an invalid
+    # option always raises InvalidArgumentError, whatever its type.
+    timeout_ms = _seconds_to_ms(timeout, "timeout")
+    connect_ms = _seconds_to_ms(connect_timeout, "connect_timeout")
+    ca = _option_text(ca_bundle, "ca_bundle", path=True)
+    insecure = _option_flag(allow_insecure_http, "allow_insecure_http")
+    after_send = _option_flag(retry_after_send, "retry_after_send")
+    proxy_b = _option_text(proxy, "proxy")
+    if max_response_bytes is not None:
+        _option_int(max_response_bytes, "max_response_bytes", 1, _U64_MAX)
+    retries = None
+    budget_ms = None
+    if max_retries is not None or retry_budget is not None:
+        retries = _option_int(
+            3 if max_retries is None else max_retries, "max_retries", 0, _U32_MAX
+        )
+        budget_ms = _seconds_to_ms(
+            60.0 if retry_budget is None else retry_budget, "retry_budget"
+        )
+    if log is not None:
+        _option_flag(log, "log")
+
+    if timeout_ms is not None:
+        _call(lib, lib.mc_options_set_timeout_ms, opts, timeout_ms)
+    if connect_ms is not None:
+        _call(lib, lib.mc_options_set_connect_timeout_ms, opts, connect_ms)
+    if ca is not None:
+        _call(lib, lib.mc_options_set_ca_bundle, opts, ca)
+    if insecure:
+        _call(lib, lib.mc_options_set_allow_insecure_http, opts, True)
+    if max_response_bytes is not None:
+        _call(lib, lib.mc_options_set_max_response_bytes, opts, max_response_bytes)
+    if retries is not None:
+        _call(lib, lib.mc_options_set_retry, opts, retries, budget_ms)
+    if after_send:
+        _call(lib, lib.mc_options_set_retry_after_send, opts, True)
+    if proxy_b is not None:
+        _call(lib, lib.mc_options_set_proxy, opts, proxy_b)
+    if log is None:
+        log = logging.getLogger(_LOGGER_NAME).isEnabledFor(logging.DEBUG)
+    if not log:
+        return None
+    callback = _make_log_callback()
+    _call(lib, lib.mc_options_set_log_callback, opts, callback, None, 4)
+    return callback
+
+
+def _set_discovery_url(lib: NativeLibrary, opts: Any, url: Optional[str]) -> None:
+    if url is not None:
+        _call(lib, lib.mc_options_set_discovery_url, opts, _option_text(url, "discovery_url"))
+
+
+def _page_size(page_size: Any) -> int:
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 0 <= page_size <= _U32_MAX
+    ):
+        raise _invalid("page_size must be an int >= 0")
+    return page_size
+
+
+def _response(r: mc_response) -> Response:
+    """A Response copied out of a C mc_response (which the caller frees)."""
+    count = int(r.headers_len)
+    pairs = [
+        (_text(r.headers[i].name), _text(r.headers[i].value)) for i in range(count)
+    ]
+    body = ctypes.string_at(r.body, int(r.body_len)) if r.body_len else b""
+    return Response(int(r.http_status), Headers(pairs), body, int(r.retries))
+
+
+def discover_base_url(
+    email: str,
+    app_id: Optional[str] = None,
+    *,
+    discovery_url: Optional[str] = None,
+    **options: Any,
+) -> str:
+    """The API base URL of the Mimecast account ``email`` belongs to, e.g.
+    ``"https://eu-api.mimecast.com"``, found the way Mimecast's own tools do:
+    an unsigned ``POST /api/login/discover-authentication`` to the global
+    host ``https://api.mimecast.com`` (``discovery_url`` names another).
+    ``app_id`` (the API 1.0 application id) is sent when given. Options as
+    for :class:`Client` (timeout, proxy, ca_bundle, ...).
+
+    An address Mimecast knows no region for raises ApiFailureError; an answer
+    naming anything but a plain https base URL raises MalformedResponseError.
+    """
+    email_b = _enc(email, "email")
+    app_id_b = _enc(app_id, "app_id")
+    lib = _ffi.load()
+    opts = lib.mc_options_new()
+    try:
+        callback = _apply_options(lib, opts, **options)
+        _set_discovery_url(lib, opts, discovery_url)
+        out = c_void_p()
+        _call(lib, lib.mc_discover_base_url, email_b, app_id_b, opts, byref(out))
+        del callback  # the call is over: the library no longer logs through it
+    finally:
+        lib.mc_options_free(opts)
+    return take_string(lib, out.value) or ""
 
 
 # ------------------------------------------------------------------ client
@@ -397,6 +529,37 @@ class Client:
         )
         return self
 
+    @classmethod
+    def discover(
+        cls,
+        email: str,
+        app_id: str,
+        app_key: str,
+        access_key: str,
+        secret_key: str,
+        *,
+        discovery_url: Optional[str] = None,
+        **options: Any,
+    ) -> "Client":
+        """An API 1.0 client for the account ``email`` belongs to: the base URL
+        is found first with :func:`mimecast.discover_base_url` (one unsigned
+        request to ``discovery_url``, by default Mimecast's global host)."""
+        self = cls.__new__(cls)
+        self._init_state("api1", f"discovered for {email}")
+        args = (
+            _enc(email, "email"),
+            _enc(app_id, "app_id"),
+            _enc(app_key, "app_key"),
+            _enc(access_key, "access_key"),
+            _enc(secret_key, "secret_key"),
+        )
+        self._create(
+            lambda lib, opts, out: _call(lib, lib.mc_client_new_discover, *args, opts, out),
+            options,
+            discovery_url,
+        )
+        return self
+
     # -- construction internals
 
     def _init_state(self, kind: str, where: str) -> None:
@@ -411,13 +574,17 @@ class Client:
         self._log_callback: Any = None
 
     def _create(
-        self, make: Callable[[NativeLibrary, Any, Any], None], options: Mapping[str, Any]
+        self,
+        make: Callable[[NativeLibrary, Any, Any], None],
+        options: Mapping[str, Any],
+        discovery_url: Optional[str] = None,
     ) -> None:
         lib = _ffi.load()
         opts = lib.mc_options_new()
         try:
             # Its keyword-only signature rejects unknown options (TypeError).
-            self._apply_options(lib, opts, **options)
+            self._log_callback = _apply_options(lib, opts, **options)
+            _set_discovery_url(lib, opts, discovery_url)
             handle = POINTER(mc_client)()
             make(lib, opts, byref(handle))
         finally:
@@ -430,67 +597,6 @@ class Client:
             )
         self._lib = lib
         self._handle = handle
-
-    def _apply_options(
-        self,
-        lib: NativeLibrary,
-        opts: Any,
-        *,
-        timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
-        allow_insecure_http: bool = False,
-        max_retries: Optional[int] = None,
-        retry_budget: Optional[float] = None,
-        retry_after_send: bool = False,
-        proxy: Optional[str] = None,
-        max_response_bytes: Optional[int] = None,
-        log: Optional[bool] = None,
-    ) -> None:
-        # Every value is checked before anything is set, so that an invalid
-        # option always raises InvalidArgumentError, whatever its type.
-        timeout_ms = _seconds_to_ms(timeout, "timeout")
-        connect_ms = _seconds_to_ms(connect_timeout, "connect_timeout")
-        ca = _option_text(ca_bundle, "ca_bundle", path=True)
-        insecure = _option_flag(allow_insecure_http, "allow_insecure_http")
-        after_send = _option_flag(retry_after_send, "retry_after_send")
-        proxy_b = _option_text(proxy, "proxy")
-        if max_response_bytes is not None:
-            _option_int(max_response_bytes, "max_response_bytes", 1, _U64_MAX)
-        retries = None
-        budget_ms = None
-        if max_retries is not None or retry_budget is not None:
-            retries = _option_int(
-                3 if max_retries is None else max_retries, "max_retries", 0, _U32_MAX
-            )
-            budget_ms = _seconds_to_ms(
-                60.0 if retry_budget is None else retry_budget, "retry_budget"
-            )
-        if log is not None:
-            _option_flag(log, "log")
-
-        if timeout_ms is not None:
-            _call(lib, lib.mc_options_set_timeout_ms, opts, timeout_ms)
-        if connect_ms is not None:
-            _call(lib, lib.mc_options_set_connect_timeout_ms, opts, connect_ms)
-        if ca is not None:
-            _call(lib, lib.mc_options_set_ca_bundle, opts, ca)
-        if insecure:
-            _call(lib, lib.mc_options_set_allow_insecure_http, opts, True)
-        if max_response_bytes is not None:
-            _call(lib, lib.mc_options_set_max_response_bytes, opts, max_response_bytes)
-        if retries is not None:
-            _call(lib, lib.mc_options_set_retry, opts, retries, budget_ms)
-        if after_send:
-            _call(lib, lib.mc_options_set_retry_after_send, opts, True)
-        if proxy_b is not None:
-            _call(lib, lib.mc_options_set_proxy, opts, proxy_b)
-        if log is None:
-            log = logging.getLogger(_LOGGER_NAME).isEnabledFor(logging.DEBUG)
-        if log:
-            callback = _make_log_callback()
-            _call(lib, lib.mc_options_set_log_callback, opts, callback, None, 4)
-            self._log_callback = callback  # must outlive the native client
 
     # -- lifetime
 
@@ -715,6 +821,180 @@ class Client:
             yield from _data_list(envelope)
 
     paginate = iter_pages
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Optional[Query] = None,
+        headers: Optional[RequestHeaders] = None,
+        json: Any = None,
+        body: Union[None, bytes, bytearray, memoryview, str] = None,
+        content_type: Optional[str] = None,
+        mode: Mode = "json",
+    ) -> Response:
+        """Sends any request and returns the whole answer: status, headers, body.
+
+        ``method`` is GET, POST, PUT, PATCH or DELETE; ``path`` the path only
+        (no query string). ``query`` is a mapping (a list value repeats the
+        name, None leaves it out) or (name, value) pairs, encoded by the
+        library. ``headers`` adds request headers; the ones the library sets
+        (Authorization, Host, Content-Type, x-mc-*, ...) are refused. The body
+        is ``json=`` (any JSON-serialisable value) or ``body=`` (bytes, or str
+        sent as UTF-8) with ``content_type`` (default application/octet-stream,
+        text/plain for str). Signed for API 1.0, with the token for API 2.0.
+
+        ``mode``: "json" (default) needs a Mimecast JSON answer and raises for
+        what it reports (fail, meta.status, API 2.0 errors, HTTP errors);
+        "any" also returns other 2xx bodies as they are (a zip, a CSV or STIX
+        feed); "raw" returns any answer (after the retries of 429 and 5xx).
+        Every mistake of the caller raises before anything is sent.
+        """
+        lib = _ffi.load()
+        with NativeCall.build(
+            lib,
+            _call,
+            method,
+            path,
+            query=query,
+            headers=headers,
+            json=json,
+            body=body,
+            content_type=content_type,
+            mode=mode,
+        ) as call:
+            with self._use() as handle:
+                out = POINTER(mc_response)()
+                self._request_call(lib.mc_send, handle, call.ptr, byref(out))
+                try:
+                    return _response(out.contents)
+                finally:
+                    lib.mc_response_free(out)
+
+    def iter_items(
+        self,
+        path: str,
+        data: JSONBody = None,
+        *,
+        page_size: int = 100,
+        items_key: Optional[str] = None,
+    ) -> Iterator[Any]:
+        """Yields every item of every page of an API 1.0 paged endpoint:
+        the data items, or for the log endpoints that wrap their list
+        (``/api/ttp/url/get-logs`` -> ``clickLogs``, attachment and
+        impersonation logs, archive search logs) the log entries themselves.
+        ``items_key`` names the wrapping member for other endpoints. ``data``
+        as in :meth:`request`. A page without items ends the pull. Closing the
+        generator (or leaving a ``for`` loop early and dropping it) frees the
+        native pull."""
+        size = _page_size(page_size)
+        body = _body_json(data).encode("utf-8")
+        path_b = _enc(path, "path")
+        key_b = _enc(items_key, "items_key")
+        return self._pull(
+            lambda lib, handle, out: _call(
+                lib, lib.mc_pager_new, handle, path_b, body, size, out
+            ),
+            key_b,
+            items=True,
+        )
+
+    def iter_call_items(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Optional[Query] = None,
+        headers: Optional[RequestHeaders] = None,
+        json: Any = None,
+        page_size: int = 100,
+        items_key: Optional[str] = None,
+    ) -> Iterator[Any]:
+        """Yields every item of a pull over any request, built as for
+        :meth:`send`. A POST pages as an API 1.0 envelope (``json`` is the
+        body object; log lists unwrapped as in :meth:`iter_items`); a GET as
+        API 2.0 REST: ``pageSize`` and the ``nextPage`` cursor are added to
+        the query, the items are each page's ``value``, and the pull ends when
+        the answer says ``isCaughtUp``. Mistakes raise here, before anything
+        is sent."""
+        return self._pull_call(
+            method, path, query, headers, json, page_size, _enc(items_key, "items_key"), True
+        )
+
+    def iter_call_pages(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Optional[Query] = None,
+        headers: Optional[RequestHeaders] = None,
+        json: Any = None,
+        page_size: int = 100,
+    ) -> Iterator[Dict[str, Any]]:
+        """As :meth:`iter_call_items`, yielding each page's whole answer as a
+        dict (an API 1.0 envelope, or an API 2.0 ``{"value", "@nextPage",
+        "isCaughtUp"}`` page), for callers that keep the cursor themselves."""
+        return self._pull_call(method, path, query, headers, json, page_size, None, False)
+
+    def _pull_call(
+        self,
+        method: str,
+        path: str,
+        query: Optional[Query],
+        headers: Optional[RequestHeaders],
+        json: Any,
+        page_size: int,
+        items_key: Optional[bytes],
+        items: bool,
+    ) -> Iterator[Any]:
+        size = _page_size(page_size)
+        lib = _ffi.load()
+        # Built now, so that a mistake raises at the call site; the pull
+        # itself starts with the first next(). An unstarted pull's call is
+        # freed when the generator is collected.
+        call = NativeCall.build(
+            lib, _call, method, path, query=query, headers=headers, json=json
+        )
+
+        def make(lib: NativeLibrary, handle: Any, out: Any) -> None:
+            try:
+                _call(lib, lib.mc_pager_new_call, handle, call.ptr, size, out)
+            finally:
+                call.close()  # the pager keeps its own copy
+
+        return self._pull(make, items_key, items=items)
+
+    def _pull(
+        self,
+        make: Callable[[NativeLibrary, Any, Any], None],
+        items_key: Optional[bytes],
+        *,
+        items: bool,
+    ) -> Iterator[Any]:
+        """The generator of a pull: the pager is made on the first next() and
+        freed when the generator ends or is closed."""
+        pager = POINTER(mc_pager)()
+        with self._use() as handle:
+            lib = self._lib
+            assert lib is not None
+            make(lib, handle, byref(pager))
+        try:
+            if items_key is not None:
+                _call(lib, lib.mc_pager_set_items_key, pager, items_key)
+            fetch = lib.mc_pager_next_item if items else lib.mc_pager_next
+            while True:
+                # Each fetch holds the client like any call: close() waits
+                # for it, and a closed client raises ClientClosedError here.
+                with self._use():
+                    out = c_void_p()
+                    self._request_call(fetch, pager, byref(out))
+                    text = take_string(lib, out.value)
+                if text is None:
+                    return
+                yield _item(text) if items else _parse(text)
+        finally:
+            lib.mc_pager_free(pager)
 
     def sign(
         self, path: str, date: Optional[str] = None, request_id: Optional[str] = None

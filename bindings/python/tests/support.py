@@ -109,6 +109,11 @@ class Emulator:
     def requests(self) -> Any:
         return self._control("GET", "/_emulator/requests")
 
+    def siem_events(self) -> List[str]:
+        """The ids of the emulator's SIEM event set, in order (every SIEM source serves it)."""
+        ids: List[str] = self._control("GET", "/_emulator/siem-events")
+        return ids
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
