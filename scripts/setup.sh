@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building and testing libmimecast needs on a Debian 12 machine
-# without crates.io (CI's kind): Debian's packaged Rust crates, valgrind, and
-# PowerShell as a .NET tool. Safe to run again. With crates.io you need none
-# of the crate packages: plain `cargo build --release` works.
+# without crates.io (CI's kind): Debian's packaged Rust crates, valgrind, the
+# JDK with JNA, JUnit 5 and Maven (with the plugins the Java tests run from
+# Debian's Maven repository), and PowerShell as a .NET tool. Safe to run
+# again. With crates.io you need none of the crate packages: plain
+# `cargo build --release` works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle python3-mypy; do
+java_pkgs="default-jdk-headless libjna-java junit5 checkstyle maven libmaven-install-plugin-java
+           libmaven-compiler-plugin-java libmaven-resources-plugin-java"
+for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle python3-mypy $java_pkgs; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

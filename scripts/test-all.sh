@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=(lint check-header check-bindings test-rust test-emulator test-readme test-c test-c-valgrind test-c-asan
-        test-python test-python-wheel test-csharp test-csharp-package test-powershell)
+        test-python test-python-wheel test-csharp test-csharp-package test-powershell test-java)
 passed=0; failed=0; failures=()
 for suite in "${suites[@]}"; do
   echo "::: $suite"

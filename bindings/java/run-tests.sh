@@ -27,5 +27,6 @@ javac --release 17 -encoding UTF-8 -Xlint:all,-processing -Werror -cp "$jar:$jna
 args=("$@")
 [[ ${#args[@]} -gt 0 ]] || args=(--scan-class-path "$classes")
 java -Dmimecast.repo.root="$root" -Dmimecast.jar="$jar" -Dmimecast.pom="$out/mimecast-$version.pom" \
+    -Dmimecast.jna="$jna" -Dmimecast.test.classes="$classes" \
     -jar "$junit" --class-path "$jar:$jna:$classes" --disable-banner --fail-if-no-tests \
     --details=tree --details-theme=ascii --disable-ansi-colors "${args[@]}"

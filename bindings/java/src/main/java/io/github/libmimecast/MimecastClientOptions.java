@@ -115,7 +115,8 @@ public final class MimecastClientOptions {
 
         private static Duration millis(Duration value, String name) {
             Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero() || value.compareTo(Duration.ofMillis(MAX_MILLIS)) > 0) {
+            if (value.isNegative() || value.isZero()
+                    || value.compareTo(Duration.ofMillis(MAX_MILLIS)) > 0) {
                 throw new IllegalArgumentException(
                         name + " must be positive and at most " + MAX_MILLIS + " ms");
             }

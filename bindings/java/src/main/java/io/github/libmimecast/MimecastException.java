@@ -64,7 +64,8 @@ public class MimecastException extends RuntimeException {
     /** The library's message followed by the details, as Python's str() shows them. */
     private static String describe(ErrorInfo info) {
         List<String> extra = new ArrayList<>();
-        extra.add(info.status() != null ? info.status().nativeName() : "status " + info.statusValue());
+        extra.add(info.status() != null ? info.status().nativeName()
+                : "status " + info.statusValue());
         if (info.httpStatus() != 0) {
             extra.add("HTTP " + info.httpStatus());
         }

@@ -24,7 +24,8 @@ class AccountTest extends EmulatorTest {
             assertEquals(250L, a.userCount());
             // The oracle is the body the emulator sent: json is data[0], rawJson the whole body.
             Map<String, Object> body = (Map<String, Object>) JsonReader.parse(a.rawJson());
-            Map<String, Object> sent = (Map<String, Object>) ((List<Object>) body.get("data")).get(0);
+            Map<String, Object> sent =
+                    (Map<String, Object>) ((List<Object>) body.get("data")).get(0);
             assertEquals(sent, JsonReader.parse(a.json()));
             assertEquals(sent.get("accountCode"), a.accountCode());
             assertEquals(sent.get("accountName"), a.accountName());

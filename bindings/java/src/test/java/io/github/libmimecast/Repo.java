@@ -46,7 +46,7 @@ public final class Repo {
         }
     }
 
-    /** A JSON file of the repository, read with the binding's reader (checked by JsonReaderTest). */
+    /** A JSON file of the repository, read with the binding's reader (see JsonReaderTest). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> json(String relative) {
         return (Map<String, Object>) JsonReader.parse(read(relative));

@@ -71,7 +71,8 @@ class SigningTest extends EmulatorTest {
             assertNotEquals(a.requestId(), b.requestId());
             UUID.fromString(a.requestId());
             // The documented format: UTC, zero-padded day (what Mimecast's Java sample gets wrong).
-            assertTrue(a.date().matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} UTC"),
+            assertTrue(a.date().matches(
+                    "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} UTC"),
                     a.date());
             assertEquals(Repo.KEYS.get("app_id"), a.appId());
             assertTrue(a.authorization().startsWith("MC " + Repo.KEYS.get("access_key") + ":"));
@@ -82,7 +83,8 @@ class SigningTest extends EmulatorTest {
     void theEmulatorAcceptsTheHeadersFromTheJdksHttpClient() throws Exception {
         try (MimecastClient c = emu.client()) {
             SignedHeaders h = c.sign("/api/account/get-account");
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(emu.url + "/api/account/get-account"))
+            URI uri = URI.create(emu.url + "/api/account/get-account");
+            HttpRequest.Builder req = HttpRequest.newBuilder(uri)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"data\":[]}"));
             h.toMap().forEach(req::header);
             HttpResponse<String> r = HttpClient.newHttpClient().send(req.build(),
@@ -90,9 +92,10 @@ class SigningTest extends EmulatorTest {
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains("CUSA12A345"));
             // A wrong signature is refused by the same oracle, so this can fail.
-            HttpRequest.Builder bad = HttpRequest.newBuilder(URI.create(emu.url + "/api/account/get-account"))
+            HttpRequest.Builder bad = HttpRequest.newBuilder(uri)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"data\":[]}"));
-            h.toMap().forEach((k, val) -> bad.header(k, k.equals("x-mc-req-id") ? UUID.randomUUID().toString() : val));
+            h.toMap().forEach((k, val) -> bad.header(k,
+                    k.equals("x-mc-req-id") ? UUID.randomUUID().toString() : val));
             assertEquals(401, HttpClient.newHttpClient().send(bad.build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
         }

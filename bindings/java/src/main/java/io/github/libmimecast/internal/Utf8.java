@@ -43,7 +43,8 @@ public final class Utf8 {
         try {
             encoded = encoder.encode(CharBuffer.wrap(text));
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(name + " is not valid Unicode (an unpaired surrogate)");
+            throw new IllegalArgumentException(
+                    name + " is not valid Unicode (an unpaired surrogate)");
         }
         byte[] out = new byte[encoded.remaining() + 1];
         encoded.get(out, 0, out.length - 1);
