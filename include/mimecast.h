@@ -18,21 +18,44 @@
  *  - Ownership: each object the library returns has exactly one way to be
  *    freed: char * with mc_free(), mc_client with mc_client_free(),
  *    mc_options with mc_options_free(), mc_signed_headers with
- *    mc_signed_headers_free(), mc_account with mc_account_free(). Never pass
- *    them to free(). Every *_free function accepts NULL.
+ *    mc_signed_headers_free(), mc_account with mc_account_free(), mc_pager
+ *    with mc_pager_free(), mc_call with mc_call_free(), mc_response with
+ *    mc_response_free(). Never pass them to free(). Every *_free function
+ *    accepts NULL.
  *  - Thread-safety: every function may be called from any thread. One
  *    mc_client may be used by many threads at once (calls that need a new
- *    OAuth token wait for a single fetch). Returned objects (mc_account,
- *    mc_signed_headers, strings) are immutable and may be read from any
- *    thread. Not allowed: changing one mc_options from two threads at once,
- *    or freeing an object while another thread still uses it. Error details
+ *    OAuth token wait for a single fetch, each no longer than its own
+ *    timeout). Returned objects (mc_account, mc_signed_headers, strings) are
+ *    immutable and may be read from any thread. Not allowed: changing one
+ *    mc_options, or using one mc_pager, from two threads at once, or freeing
+ *    an object while another thread still uses it. Error details
  *    (mc_last_error_*) and mc_last_retry_count() are per thread.
- *  - Blocking: mc_get_account(), mc_request() and mc_request_page() block
- *    for each attempt at most the request timeout (plus, for API 2.0, one
- *    token request), and stop retrying when the next wait would exceed the
- *    retry budget: in all, at most about the budget plus one timeout
- *    (defaults: 60 s + 60 s). Nothing else does network I/O. There is no
- *    cancel call: choose the timeout and budget accordingly.
+ *  - Blocking: mc_get_account(), mc_request(), mc_request_page(), mc_send(),
+ *    mc_pager_next(), mc_pager_next_item() and mc_discover_base_url() (and
+ *    mc_client_new_discover()) give each attempt at most the request timeout, all
+ *    included (for API 2.0 also the token requests it needs), except that
+ *    opening a new TCP connection may take up to the connect timeout from
+ *    the moment it starts; name lookup, proxy tunnel and TLS handshake count
+ *    towards the connect timeout. They stop retrying when the next wait
+ *    would exceed the retry budget: in all, a call returns within the budget
+ *    plus one timeout plus one connect timeout (defaults 60 + 60 + 10 s).
+ *    Nothing else does network I/O. There is no cancel call: choose the
+ *    timeouts and budget accordingly.
+ *  - Limits a server cannot push past: a response may occupy at most
+ *    mc_options_set_max_response_bytes() plus 64 KiB of headers on the
+ *    connection, counted as it is read; JSON nested deeper than
+ *    MC_MAX_JSON_DEPTH is refused; nothing past the end of a response is
+ *    ever read as the next one.
+ *  - fork(): a client inherited by a child process never reuses the
+ *    parent's connections (each is checked before reuse) and can be used in
+ *    the child, provided no other thread of the parent was inside a call at
+ *    the moment of the fork. Freeing it in the child does not disturb the
+ *    parent's connections.
+ *  - Memory: every heap block the library frees is zeroed first, so once a
+ *    client and everything it returned are freed, no key, secret, token or
+ *    signed header is left in memory the library allocated. Not wiped:
+ *    copies the caller made (including the strings it passed in), the stacks
+ *    of threads that made calls, and the operating system's socket buffers.
  *  - No panic or Rust unwinding ever crosses this ABI: an internal bug is
  *    reported as MC_STATUS_INTERNAL.
  *  - Secrets (secret key, access key, application key, client secret, OAuth
@@ -63,11 +86,17 @@
 
 
 /*
+ Largest request body the library sends. Mimecast's requests are small;
+ anything this big is a mistake in the caller's code.
+ */
+#define MC_MAX_REQUEST_BYTES 33554432
+
+/*
  Deepest nesting of arrays and objects accepted, in requests and
  responses alike, in every language (the bindings read what the core
  accepted, so they accept exactly this).
  */
-#define MAX_DEPTH 128
+#define MC_MAX_JSON_DEPTH 128
 
 /*
  Severity of a log message; lower is more severe.
@@ -90,6 +119,29 @@ typedef enum {
    */
   MC_LOG_LEVEL_DEBUG = 4,
 } mc_log_level;
+
+/*
+ How the answer is read.
+ */
+typedef enum {
+  /*
+   The answer must be Mimecast JSON: a body that is not JSON is
+   MC_STATUS_MALFORMED_RESPONSE; failures it reports (a `fail` entry,
+   `meta.status` of 400 or more, an API 2.0 `error` object) and every
+   HTTP status outside 2xx are errors. The default.
+   */
+  MC_RESPONSE_MODE_JSON = 0,
+  /*
+   As Json for a JSON answer; any other 2xx body (a zip, a CSV or STIX
+   feed) is returned as it is.
+   */
+  MC_RESPONSE_MODE_ANY = 1,
+  /*
+   Nothing is interpreted: the answer is returned whatever its status
+   and body (after retries of 429 and 5xx, as for every call).
+   */
+  MC_RESPONSE_MODE_RAW = 2,
+} mc_response_mode;
 
 /*
  Outcome of a library call. The numeric values are part of the C ABI: they
@@ -178,6 +230,14 @@ typedef enum {
    */
   MC_STATUS_IO = 17,
 } mc_status;
+
+/*
+ A request to send with mc_send(): a method, a path, query parameters,
+ headers and a body. Made by mc_call_new(), changed by the mc_call_*()
+ functions, freed by mc_call_free(). It is only read by mc_send(), so it
+ may be sent many times, from many threads once it is no longer changed.
+ */
+typedef struct mc_call mc_call;
 
 /*
  A Mimecast API client: credentials, base URL and a keep-alive connection
@@ -335,6 +395,54 @@ typedef struct {
   size_t packages_len;
 } mc_account;
 
+/*
+ One response header. Both strings are NUL-terminated and owned by the
+ mc_response they belong to.
+ */
+typedef struct {
+  /*
+   The name, in lower case.
+   */
+  const char *name;
+  /*
+   The value as sent.
+   */
+  const char *value;
+} mc_header;
+
+/*
+ The answer to mc_send(). Read-only; freed with mc_response_free(). Only
+ the library allocates this struct, so fields may be appended in later
+ versions.
+ */
+typedef struct {
+  /*
+   The HTTP status.
+   */
+  int32_t http_status;
+  /*
+   The body: `body_len` bytes, followed by a NUL that is not part of it
+   (so a text body can be used as a C string). Never NULL.
+   */
+  const uint8_t *body;
+  /*
+   Bytes in `body`, the NUL excluded.
+   */
+  size_t body_len;
+  /*
+   The response headers, in the order received.
+   */
+  const mc_header *headers;
+  /*
+   Entries in `headers`.
+   */
+  size_t headers_len;
+  /*
+   How many times the request was retried before this answer.
+   */
+  uint32_t retries;
+} mc_response;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -410,14 +518,19 @@ mc_options *mc_options_new(void);
 void mc_options_free(mc_options *options);
 
 /*
- Sets the time allowed to open a connection (TCP and TLS), in
- milliseconds (> 0).
+ Sets the time allowed to open a connection, in milliseconds (> 0): name
+ lookup, TCP connect, proxy tunnel and TLS handshake together. A
+ connection that does not open in time is MC_STATUS_TIMEOUT and, as nothing
+ was sent, is retried like a refused one.
  */
 MC_MUST_USE mc_status mc_options_set_connect_timeout_ms(mc_options *options, uint32_t ms);
 
 /*
- Sets the time allowed for a whole request, reading the body included, in
- milliseconds (> 0). A server that stops or trickles is cut off after it.
+ Sets the time allowed for one attempt of a call, in milliseconds (> 0):
+ sending, waiting and reading the whole answer, and for API 2.0 clients the
+ token requests the attempt needs. A server that stops or trickles is cut
+ off when it runs out (MC_STATUS_TIMEOUT, not retried: the next attempt
+ would wait as long).
  */
 MC_MUST_USE mc_status mc_options_set_timeout_ms(mc_options *options, uint32_t ms);
 
@@ -432,14 +545,19 @@ MC_MUST_USE mc_status mc_options_set_allow_insecure_http(mc_options *options, bo
  Trusts the CA certificates in the PEM file at `path`, in addition to the
  system's: for TLS-inspecting proxies or private servers. NULL removes a
  bundle set earlier. The file is read by mc_client_new(), which fails with
- MC_STATUS_IO if it is unreadable or holds no certificate. Certificate
- verification itself cannot be turned off.
+ MC_STATUS_IO if it is unreadable, larger than 8 MiB or holds no
+ certificate. Certificate verification itself cannot be turned off, and
+ certificates are checked against host names: an https:// base URL with an
+ IP address is MC_STATUS_INVALID_URL.
  */
 MC_MUST_USE mc_status mc_options_set_ca_bundle(mc_options *options, const char *path);
 
 /*
- Sets the largest response body accepted, in bytes (> 0); a larger one
- gives MC_STATUS_RESPONSE_TOO_LARGE.
+ Sets the largest response accepted, in bytes (> 0): the body, counted both
+ decoded and as it arrives on the connection (where chunked framing
+ counts too), plus up to 64 KiB of headers. A larger response gives
+ MC_STATUS_RESPONSE_TOO_LARGE as soon as the limit is crossed; no memory
+ beyond it is ever allocated for a response.
  */
 MC_MUST_USE mc_status mc_options_set_max_response_bytes(mc_options *options, uint64_t bytes);
 
@@ -471,9 +589,12 @@ MC_MUST_USE mc_status mc_options_set_retry_after_send(mc_options *options, bool 
 /*
  Sets the proxy. NULL (the default) takes it from the environment:
  https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then
- all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY. ""
- disables proxying. Otherwise "http://[user:password@]host:port", used with
- HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().
+ all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY and
+ always skipping loopback targets (localhost, 127.0.0.0/8, ::1), whose
+ requests would otherwise leave the machine. "" disables proxying.
+ Otherwise "http://[user:password@]host:port" (at most 2048 bytes), used
+ with HTTP CONNECT for every target, so TLS stays end-to-end. Checked by
+ mc_client_new().
  */
 MC_MUST_USE mc_status mc_options_set_proxy(mc_options *options, const char *proxy_url);
 
@@ -568,8 +689,8 @@ mc_status mc_client_new_from_variables(const char *const *names,
  Mimecast's Postman guide). Keys are matched case-insensitively, ignoring
  spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey),
  AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id
- and client_secret. Disabled entries are ignored. An unreadable file gives
- MC_STATUS_IO; a file that is not a Postman environment or lacks a key
+ and client_secret. Disabled entries are ignored. An unreadable file, or
+ one larger than 1 MiB, gives MC_STATUS_IO; a file that is not a Postman environment or lacks a key
  gives MC_STATUS_INVALID_ARGUMENT naming it.
  */
 MC_MUST_USE
@@ -578,8 +699,10 @@ mc_status mc_client_new_from_postman(const char *path,
                                      mc_client **out);
 
 /*
- Frees a client and wipes its keys from memory. NULL is ignored. The
- client must not be in use by another thread.
+ Frees a client: closes its connections and wipes its keys, secrets and
+ tokens from memory (see Memory above). NULL is ignored. The client must
+ not be in use by another thread. A pager made from it keeps what it needs
+ alive until the pager is freed too.
  */
 void mc_client_free(mc_client *client);
 
@@ -684,10 +807,12 @@ mc_status mc_pager_new(const mc_client *client,
 
  On success `*page_json` receives the page's whole envelope (free with
  mc_free()), or NULL when the pull is over: after the last page (no
- `next` token), or after a page with no data. A page token the server
- already sent in this pull gives MC_STATUS_MALFORMED_RESPONSE and ends the
- pull (the pages form a cycle that would never end). After any other
- failure the pager has not moved: calling again retries the same page.
+ `next` token), or after a page with no data. When a page names, as the
+ next one, a page token the server already sent in this pull, that page is
+ returned and the following call gives MC_STATUS_MALFORMED_RESPONSE and
+ ends the pull (the pages form a cycle that would never end). After any
+ other failure the pager has not moved: calling again retries the same
+ page.
  Failures are those of mc_request_page().
  */
 MC_MUST_USE mc_status mc_pager_next(mc_pager *pager, char **page_json);
@@ -696,6 +821,155 @@ MC_MUST_USE mc_status mc_pager_next(mc_pager *pager, char **page_json);
  Frees a pager. NULL is ignored.
  */
 void mc_pager_free(mc_pager *pager);
+
+/*
+ Starts a request. `method` is GET, POST, PUT, PATCH or DELETE (any case);
+ `path` is the path only, as for mc_request() (no query string: add
+ parameters with mc_call_add_query()). Anything else gives
+ MC_STATUS_INVALID_ARGUMENT. Free with mc_call_free().
+ */
+MC_MUST_USE mc_status mc_call_new(const char *method, const char *path, mc_call **out);
+
+/*
+ Frees a request. NULL is ignored.
+ */
+void mc_call_free(mc_call *call);
+
+/*
+ Adds a query parameter; the library encodes it. The name must be
+ non-empty and free of control characters; the value may be any text.
+ */
+MC_MUST_USE mc_status mc_call_add_query(mc_call *call, const char *name, const char *value);
+
+/*
+ Adds a request header. Headers the library sets itself are refused with
+ MC_STATUS_INVALID_ARGUMENT: Authorization, Proxy-Authorization, Host,
+ Content-Type (give it with the body), Content-Length, Transfer-Encoding,
+ Connection, Keep-Alive, Upgrade, TE, Trailer, Expect, User-Agent, Cookie
+ and every x-mc-* header. Names are HTTP tokens; values printable ASCII.
+ */
+MC_MUST_USE mc_status mc_call_add_header(mc_call *call, const char *name, const char *value);
+
+/*
+ Sets a JSON body, sent exactly as written after checking that it is one
+ JSON value (Content-Type: application/json).
+ */
+MC_MUST_USE mc_status mc_call_set_json(mc_call *call, const char *json);
+
+/*
+ Sets a body of any type: `len` bytes at `bytes` (NULL only when `len` is
+ 0), with the given Content-Type. At most 32 MiB.
+ */
+MC_MUST_USE
+mc_status mc_call_set_body(mc_call *call,
+                           const char *content_type,
+                           const uint8_t *bytes,
+                           size_t len);
+
+/*
+ How the answer is read: one of the mc_response_mode values
+ (MC_RESPONSE_MODE_JSON by default). An integer rather than the enum so
+ that no value a C caller can pass is undefined behaviour; others give
+ MC_STATUS_INVALID_ARGUMENT.
+ */
+MC_MUST_USE mc_status mc_call_set_response_mode(mc_call *call, uint32_t mode);
+
+/*
+ Sends a request, signed (API 1.0) or with the bearer token (API 2.0),
+ and reads the whole answer.
+
+ On success `*out` receives the response; free it with
+ mc_response_free(). What counts as success depends on the call's
+ response mode (see mc_response_mode). Retries: a 429 or a connection
+ that never opened always; a failure once the request may have reached
+ the server only for GET, PUT and DELETE, or with
+ mc_options_set_retry_after_send(). Blocks as the header's Blocking rule
+ says. Thread-safe.
+ */
+MC_MUST_USE mc_status mc_send(const mc_client *client, const mc_call *call, mc_response **out);
+
+/*
+ The first value of the response header `name` (any case), or NULL when
+ there is none. Borrowed from the response: valid until it is freed.
+ */
+const char *mc_response_header(const mc_response *response, const char *name);
+
+/*
+ Frees a response returned by mc_send(). NULL is ignored.
+ */
+void mc_response_free(mc_response *response);
+
+/*
+ Starts a pull over every page of any paged request: a POST pages as an
+ API 1.0 envelope (its body, a JSON object or none, gets
+ `meta.pagination`), anything else as API 2.0 REST (`pageSize` and
+ `nextPage` query parameters; the answer's `@nextPage` is the next
+ cursor and `isCaughtUp: true` ends the pull). The call is copied: it may
+ be freed afterwards. Use mc_pager_next() for pages, mc_pager_next_item()
+ for items. Free with mc_pager_free().
+ */
+MC_MUST_USE
+mc_status mc_pager_new_call(const mc_client *client,
+                            const mc_call *call,
+                            uint32_t page_size,
+                            mc_pager **out);
+
+/*
+ For an API 1.0 pull: takes the items from the member `key` (an array) of
+ each data item instead of the data items themselves. The log endpoints
+ that wrap their list do this by default: /api/ttp/url/get-logs
+ (clickLogs), /api/ttp/attachment/get-logs (attachmentLogs),
+ /api/ttp/impersonation/get-logs (impersonationLogs),
+ /api/archive/get-archive-search-logs and
+ /api/audit/get-archive-search-logs (logs). NULL restores the data items.
+ Call before the first mc_pager_next_item().
+ */
+MC_MUST_USE mc_status mc_pager_set_items_key(mc_pager *pager, const char *key);
+
+/*
+ Fetches the next item of the pull, fetching pages as needed.
+
+ On success `*item_json` receives the item's JSON text exactly as the
+ server sent it (free with mc_free()), or NULL when the pull is over.
+ Pages without items end the pull, as for mc_pager_next(); the same
+ cycle rule applies. Do not mix with mc_pager_next() on one pager.
+ */
+MC_MUST_USE mc_status mc_pager_next_item(mc_pager *pager, char **item_json);
+
+/*
+ Sets the host that answers region discovery (mc_discover_base_url):
+ NULL for the global https://api.mimecast.com (the default), or an
+ https://host[:port] URL (http:// only to loopback, as for base URLs).
+ */
+MC_MUST_USE mc_status mc_options_set_discovery_url(mc_options *options, const char *url);
+
+/*
+ Finds the API base URL of the account `email` belongs to, as Mimecast's
+ own tools do: POST /api/login/discover-authentication on the discovery
+ host (unsigned; `app_id` is sent when not NULL). On success `*base_url`
+ receives e.g. "https://eu-api.mimecast.com" (free with mc_free()). An
+ address Mimecast knows no region for gives MC_STATUS_API_FAILURE; an
+ answer that names something other than a plain API base URL gives
+ MC_STATUS_MALFORMED_RESPONSE. `options` may be NULL.
+ */
+MC_MUST_USE
+mc_status mc_discover_base_url(const char *email,
+                               const char *app_id,
+                               const mc_options *options,
+                               char **base_url);
+
+/*
+ Creates an API 1.0 client for the account `email` belongs to: like
+ mc_client_new(), with the base URL found by mc_discover_base_url() first.
+ */
+MC_MUST_USE
+mc_status mc_client_new_discover(const char *email,
+                                 const char *app_id,
+                                 const char *app_key,
+                                 const char *access_key,
+                                 const char *secret_key,
+                                 const mc_options *options,
+                                 mc_client **out);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -6,14 +6,15 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::account::{Account, GET_ACCOUNT_PATH};
+use crate::call::{Call, HttpResponse, ResponseMode};
 use crate::credentials::{self, Found, Gathered};
-use crate::envelope::{self, RawResponse, Response};
+use crate::envelope::{self, Expect, RawResponse, Response};
 use crate::error::{Error, Result, Status};
 use crate::json;
 use crate::log::Log;
 use crate::oauth::OAuth;
 use crate::options::{self, LogLevel, Options};
-use crate::pager::{PageCursor, Pages};
+use crate::pager::{Items, PageCursor, Pages};
 use crate::region;
 use crate::retry;
 use crate::sign::{self, Api1Signer, SignedHeaders};
@@ -58,6 +59,16 @@ impl Client {
         let base_url = options::resolve_api1_base_url(base_url_or_region, options)?;
         let signer = Api1Signer::new(keys.app_id, keys.app_key, keys.access_key, keys.secret_key)?;
         Client::build(base_url, Auth::Api1(signer), options)
+    }
+
+    /// An API 1.0 client for the account `email` belongs to: its base URL is
+    /// found with [`crate::discover_base_url`] first.
+    pub fn discover_api1(email: &str, keys: Api1Keys<'_>, options: &Options) -> Result<Client> {
+        // The keys are checked before anything is sent.
+        let signer = Api1Signer::new(keys.app_id, keys.app_key, keys.access_key, keys.secret_key)?;
+        let base = crate::discover::discover_base_url(email, Some(keys.app_id), options)?;
+        let base = options::resolve_api1_base_url(&base, options)?;
+        Client::build(base, Auth::Api1(signer), options)
     }
 
     /// An API 2.0 client (OAuth 2.0 client credentials). `base_url_or_region`
@@ -182,7 +193,7 @@ impl Client {
     pub fn request(&self, path: &str, body: Option<&str>) -> Result<Response> {
         let body = body.unwrap_or(EMPTY_BODY);
         json::check_object_body(body)?;
-        self.send(path, body.as_bytes(), self.options.retry.retry_after_send)
+        self.post_envelope(path, body.as_bytes(), self.options.retry.retry_after_send)
     }
 
     /// One page of a paged endpoint: sets `meta.pagination.pageSize` (when
@@ -206,7 +217,7 @@ impl Client {
         json::check_object_body(body)?;
         let body = json::with_pagination(body, page_size, page_token)?;
         // Paged endpoints list things: repeating a page request is harmless.
-        let response = self.send(path, body.as_bytes(), true)?;
+        let response = self.post_envelope(path, body.as_bytes(), true)?;
         // A server that hands back the token it was given would make every
         // caller's page loop endless: stop it here, once for all bindings.
         if page_token.is_some() && response.next_page_token() == page_token {
@@ -219,10 +230,10 @@ impl Client {
         Ok(response)
     }
 
-    /// Every page of a paged endpoint, in order, fetched as the iterator
-    /// advances. The pull ends after the last page (no `next` token, or a
-    /// page with no data); a token the server already sent in this pull is
-    /// an error (a cycle would never end).
+    /// Every page of a paged endpoint (API 1.0 envelope paging), in order,
+    /// fetched as the iterator advances. The pull ends after the last page
+    /// (no `next` token, or a page with no items); a token the server
+    /// already sent in this pull is an error (a cycle would never end).
     pub fn pages<'c>(&'c self, path: &str, body: Option<&str>, page_size: u32) -> Pages<'c> {
         Pages {
             client: self,
@@ -230,26 +241,159 @@ impl Client {
         }
     }
 
-    /// Calls Get Account.
-    pub fn get_account(&self) -> Result<Account> {
-        Account::from_response(self.send(GET_ACCOUNT_PATH, EMPTY_BODY.as_bytes(), true)?)
+    /// Every item of every page of a paged endpoint: the `data` items, or,
+    /// for the log endpoints that wrap their list (`/api/ttp/url/get-logs`
+    /// and the others of [`crate::pager::LOG_LISTS`]), the log entries
+    /// inside. Each item is the exact JSON text the server sent.
+    pub fn items<'c>(&'c self, path: &str, body: Option<&str>, page_size: u32) -> Items<'c> {
+        Items {
+            client: self,
+            cursor: PageCursor::new(path, body, page_size),
+        }
     }
 
-    /// `idempotent`: whether a request that may have been processed can be
-    /// sent again (see [`retry::delay_for`]).
-    fn send(&self, path: &str, body: &[u8], idempotent: bool) -> Result<Response> {
-        sign::validate_path(path)?;
+    /// Every page of any paged request: a POST pages as a 1.0 envelope, a
+    /// GET as API 2.0 REST (`pageSize` and `nextPage` in the query; the
+    /// answer's `@nextPage` is the next cursor and `isCaughtUp` ends the
+    /// pull).
+    pub fn call_pages<'c>(&'c self, call: &Call, page_size: u32) -> Result<Pages<'c>> {
+        Ok(Pages {
+            client: self,
+            cursor: PageCursor::for_call(call, page_size)?,
+        })
+    }
+
+    /// Every item of [`Client::call_pages`]: the envelope's data (or log
+    /// entries), or API 2.0's `value` items.
+    pub fn call_items<'c>(&'c self, call: &Call, page_size: u32) -> Result<Items<'c>> {
+        Ok(Items {
+            client: self,
+            cursor: PageCursor::for_call(call, page_size)?,
+        })
+    }
+
+    /// Calls Get Account.
+    pub fn get_account(&self) -> Result<Account> {
+        Account::from_response(self.post_envelope(GET_ACCOUNT_PATH, EMPTY_BODY.as_bytes(), true)?)
+    }
+
+    /// Sends any request (see [`Call`]): a method, query parameters, extra
+    /// headers, a body of any type, and an answer read as its
+    /// [`ResponseMode`] says. Signed (API 1.0) or with the bearer token (API
+    /// 2.0) like every call. Retried per the options: always after a 429 or a
+    /// connection that never opened; after a failure once the request may
+    /// have reached the server only for GET, PUT and DELETE, or with
+    /// [`RetryPolicy::retry_after_send`].
+    ///
+    /// [`RetryPolicy::retry_after_send`]: crate::RetryPolicy::retry_after_send
+    pub fn send(&self, call: &Call) -> Result<HttpResponse> {
+        let url = self.url_for(&call.target())?;
+        let wire_path = url.path().to_owned();
+        let idempotent = call.idempotent() || self.options.retry.retry_after_send;
+        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(call.headers.len() + 2);
+        if let Some(t) = &call.content_type {
+            headers.push(("Content-Type", t));
+        }
+        if !call
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("accept"))
+        {
+            headers.push(("Accept", "application/json"));
+        }
+        headers.extend(call.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        // In raw mode a 429 or 5xx answer is still retried; when retrying
+        // ends, that last answer is what the caller gets.
+        let mut last_raw: Option<RawResponse> = None;
+        let (result, retries) = retry::run(
+            &self.options.retry,
+            idempotent,
+            &self.log,
+            &wire_path,
+            || {
+                let deadline = self.transport.attempt_deadline();
+                let raw = self.authed(
+                    call.method,
+                    &url,
+                    &wire_path,
+                    &headers,
+                    &call.body,
+                    deadline,
+                )?;
+                match call.mode {
+                    ResponseMode::Raw => {
+                        let retryable = raw.status == 429 || (500..=599).contains(&raw.status);
+                        if retryable {
+                            let e = envelope::check_answer(&raw, Expect::Any).err();
+                            last_raw = Some(raw);
+                            return Err(e.unwrap_or_else(|| {
+                                Error::new(Status::HttpError, "retryable status")
+                            }));
+                        }
+                        Ok(raw)
+                    }
+                    ResponseMode::Json => envelope::check_answer(&raw, Expect::Json).map(|_| raw),
+                    ResponseMode::Any => envelope::check_answer(&raw, Expect::Any).map(|_| raw),
+                }
+            },
+        );
+        let raw = match result {
+            Ok(raw) => raw,
+            Err(e) => match last_raw.take() {
+                Some(raw) if call.mode == ResponseMode::Raw => raw,
+                _ => {
+                    self.log_failure(call.method, &wire_path, &e);
+                    return Err(e.with_retries(retries));
+                }
+            },
+        };
+        Ok(HttpResponse {
+            status: raw.status,
+            headers: raw.headers,
+            body: raw.body,
+            retries,
+        })
+    }
+
+    fn url_for(&self, target: &str) -> Result<url::Url> {
         // Sign exactly what goes on the wire: the URL parser percent-encodes
         // non-ASCII paths, and the server checks the encoded form.
-        let url = url::Url::parse(&format!("{}{}", self.base_url, path))
-            .map_err(|_| Error::invalid_argument("the request path does not form a valid URL"))?;
+        url::Url::parse(&format!("{}{}", self.base_url, target))
+            .map_err(|_| Error::invalid_argument("the request path does not form a valid URL"))
+    }
+
+    fn log_failure(&self, method: &str, path: &str, e: &Error) {
+        self.log.emit(LogLevel::Error, || {
+            format!(
+                "{method} {path} failed: {} ({})",
+                e.status().name(),
+                e.message()
+            )
+        });
+    }
+
+    /// POSTs an envelope request. `idempotent`: whether a request that may
+    /// have been processed can be sent again (see [`retry::delay_for`]).
+    fn post_envelope(&self, path: &str, body: &[u8], idempotent: bool) -> Result<Response> {
+        sign::validate_path(path)?;
+        let url = self.url_for(path)?;
         let wire_path = url.path().to_owned();
         let (result, retries) = retry::run(
             &self.options.retry,
             idempotent,
             &self.log,
             &wire_path,
-            || self.attempt(&url, &wire_path, body),
+            || {
+                let deadline = self.transport.attempt_deadline();
+                envelope::interpret(self.authed(
+                    "POST",
+                    &url,
+                    &wire_path,
+                    &JSON_HEADERS,
+                    body,
+                    deadline,
+                )?)
+            },
         );
         match result {
             Ok(mut r) => {
@@ -257,76 +401,86 @@ impl Client {
                 Ok(r)
             }
             Err(e) => {
-                self.log.emit(LogLevel::Error, || {
-                    format!(
-                        "POST {wire_path} failed: {} ({})",
-                        e.status().name(),
-                        e.message()
-                    )
-                });
+                self.log_failure("POST", &wire_path, &e);
                 Err(e.with_retries(retries))
             }
         }
     }
 
-    /// One attempt, within one timeout: for API 2.0 that includes fetching
-    /// a token when needed and the single re-authentication the protocol
-    /// calls for after a refused token.
-    fn attempt(&self, url: &url::Url, path: &str, body: &[u8]) -> Result<Response> {
-        let deadline = self.transport.attempt_deadline();
+    /// One exchange, authenticated, within one attempt's deadline: signed
+    /// for API 1.0; for API 2.0 with the bearer token, fetched when needed,
+    /// and fetched again once if the server refuses it (401 or
+    /// `token_expired`), as the protocol calls for.
+    fn authed(
+        &self,
+        method: &str,
+        url: &url::Url,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        deadline: Instant,
+    ) -> Result<RawResponse> {
         match &self.auth {
             Auth::Api1(signer) => {
                 let signed = signer.sign(path, None, None)?;
-                let mut headers: Vec<(&str, &str)> = signed.pairs().to_vec();
-                headers.extend_from_slice(&JSON_HEADERS);
-                self.post_logged(path, url, &headers, body, deadline)
+                let mut all: Vec<(&str, &str)> = signed.pairs().to_vec();
+                all.extend_from_slice(headers);
+                self.exchange(method, path, url, &all, body, deadline)
             }
             Auth::Api2(oauth) => {
                 let (lease, _) = oauth.lease(deadline, || self.fetch_token(oauth, deadline))?;
-                match self.post_bearer(path, url, &lease.value, body, deadline) {
-                    Err(e) if is_token_refused(&e) => {
-                        self.log.emit(LogLevel::Warn, || {
-                            format!(
-                                "POST {path}: token refused ({}); fetching a new one",
-                                e.api_code().unwrap_or("HTTP 401")
-                            )
-                        });
-                        oauth.invalidate(lease.generation);
-                        let (lease, _) =
-                            oauth.lease(deadline, || self.fetch_token(oauth, deadline))?;
-                        self.post_bearer(path, url, &lease.value, body, deadline)
-                    }
-                    other => other,
+                let raw =
+                    self.exchange_bearer(method, path, url, &lease.value, headers, body, deadline)?;
+                if let Some(why) = token_refused(&raw) {
+                    self.log.emit(LogLevel::Warn, || {
+                        format!("{method} {path}: token refused ({why}); fetching a new one")
+                    });
+                    oauth.invalidate(lease.generation);
+                    let (lease, _) = oauth.lease(deadline, || self.fetch_token(oauth, deadline))?;
+                    return self.exchange_bearer(
+                        method,
+                        path,
+                        url,
+                        &lease.value,
+                        headers,
+                        body,
+                        deadline,
+                    );
                 }
+                Ok(raw)
             }
         }
     }
 
-    fn post_bearer(
+    #[allow(clippy::too_many_arguments)]
+    fn exchange_bearer(
         &self,
+        method: &str,
         path: &str,
         url: &url::Url,
         token: &str,
+        headers: &[(&str, &str)],
         body: &[u8],
         deadline: Instant,
-    ) -> Result<Response> {
+    ) -> Result<RawResponse> {
         let authorization = zeroize::Zeroizing::new(format!("Bearer {token}"));
-        let mut headers: Vec<(&str, &str)> = vec![("Authorization", authorization.as_str())];
-        headers.extend_from_slice(&JSON_HEADERS);
-        self.post_logged(path, url, &headers, body, deadline)
+        let mut all: Vec<(&str, &str)> = vec![("Authorization", authorization.as_str())];
+        all.extend_from_slice(headers);
+        self.exchange(method, path, url, &all, body, deadline)
     }
 
-    fn post_logged(
+    fn exchange(
         &self,
+        method: &str,
         path: &str,
         url: &url::Url,
         headers: &[(&str, &str)],
         body: &[u8],
         deadline: Instant,
-    ) -> Result<Response> {
+    ) -> Result<RawResponse> {
         let started = Instant::now();
         let exchange = Exchange {
-            method: "POST",
+            method,
             url,
             headers,
             body,
@@ -335,11 +489,11 @@ impl Client {
         let status = raw.as_ref().map(|r| r.status).unwrap_or(0);
         self.log.emit(LogLevel::Info, || {
             format!(
-                "POST {path} -> HTTP {status} in {} ms",
+                "{method} {path} -> HTTP {status} in {} ms",
                 started.elapsed().as_millis()
             )
         });
-        envelope::interpret(raw?)
+        raw
     }
 
     fn fetch_token(&self, oauth: &OAuth, deadline: Instant) -> Result<RawResponse> {
@@ -350,28 +504,19 @@ impl Client {
             )
         });
         let body = oauth.token_request_body();
-        let url = url::Url::parse(&format!("{}{}", self.base_url, TOKEN_PATH))
-            .map_err(|_| Error::invalid_argument("the base URL does not form a valid URL"))?;
+        let url = self.url_for(TOKEN_PATH)?;
         let headers = [
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
         ];
-        let started = Instant::now();
-        let exchange = Exchange {
-            method: "POST",
-            url: &url,
-            headers: &headers,
-            body: body.as_bytes(),
-        };
-        let raw = self.transport.execute(&exchange, deadline);
-        let status = raw.as_ref().map(|r| r.status).unwrap_or(0);
-        self.log.emit(LogLevel::Info, || {
-            format!(
-                "POST {TOKEN_PATH} -> HTTP {status} in {} ms",
-                started.elapsed().as_millis()
-            )
-        });
-        raw
+        self.exchange(
+            "POST",
+            TOKEN_PATH,
+            &url,
+            &headers,
+            body.as_bytes(),
+            deadline,
+        )
     }
 }
 
@@ -380,10 +525,21 @@ const JSON_HEADERS: [(&str, &str); 2] = [
     ("Accept", "application/json"),
 ];
 
-/// A 401, or Mimecast's `token_expired` failure code, means the bearer token
-/// was refused.
-fn is_token_refused(e: &Error) -> bool {
-    e.http_status() == Some(401) || e.api_code() == Some("token_expired")
+/// Why the server refused the bearer token, if it did: a 401, or Mimecast's
+/// `token_expired` failure code (which can come under other statuses).
+fn token_refused(raw: &RawResponse) -> Option<String> {
+    if raw.status == 401 {
+        return Some("HTTP 401".to_owned());
+    }
+    // Cheap test first: most answers never mention it.
+    let mentions = raw.body.windows(13).any(|w| w == b"token_expired");
+    if !mentions {
+        return None;
+    }
+    match envelope::check_answer(raw, Expect::Any) {
+        Err(e) if e.api_code() == Some("token_expired") => Some("token_expired".to_owned()),
+        _ => None,
+    }
 }
 
 impl fmt::Debug for Client {

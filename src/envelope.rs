@@ -116,6 +116,11 @@ impl Response {
         self.items.len()
     }
 
+    /// Where each `data` item is in [`Response::body`].
+    pub(crate) fn item_spans(&self) -> &[Range<usize>] {
+        &self.items
+    }
+
     /// `meta.pagination.next`, the token of the next page, if there is one.
     pub fn next_page_token(&self) -> Option<&str> {
         self.next_page.as_deref()
@@ -287,8 +292,19 @@ fn status_error(
     error.with_http_status(status).with_api_error(code, message)
 }
 
-/// Maps a response to data or to the error a caller can act on.
-pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
+/// What a body must be for the answer to count as a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expect {
+    /// A Mimecast JSON answer (envelope or API 2.0 shape).
+    Json,
+    /// Anything: JSON is checked for reported failures, other bodies pass.
+    Any,
+}
+
+/// Checks an answer for every way Mimecast reports a failure: the HTTP
+/// status, a `fail` entry, `meta.status` under HTTP 200, an API 2.0 `error`
+/// object. Returns the parsed envelope when the body is JSON.
+fn check(raw: &RawResponse, expect: Expect) -> Result<Option<Envelope<'_>>> {
     let status = raw.status;
     let text = std::str::from_utf8(&raw.body).ok();
     let deep = json::too_deep(&raw.body);
@@ -310,7 +326,14 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
     let message = message.map(|m| server_text(&m));
 
     if !(200..=299).contains(&status) {
-        return Err(status_error(status, code, message, &raw));
+        return Err(status_error(status, code, message, raw));
+    }
+    let looks_json = raw
+        .header("content-type")
+        .map_or(false, |t| t.to_ascii_lowercase().contains("json"))
+        || env.is_some();
+    if expect == Expect::Any && !looks_json {
+        return Ok(None);
     }
     let malformed =
         |text: String| Err(Error::new(Status::MalformedResponse, text).with_http_status(status));
@@ -361,8 +384,8 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
         .and_then(|m| m.status.0)
         .filter(|s| s.fract() == 0.0 && (400.0..=599.0).contains(s));
     if let Some(s) = meta_status {
-        let mut e = status_error(s as u16, code, message, &raw);
-        e = Error::new(
+        let e = status_error(s as u16, code, message, raw);
+        return Err(Error::new(
             e.status(),
             format!(
                 "{} (reported in meta.status under HTTP {status})",
@@ -374,33 +397,62 @@ pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
             e.api_code().map(str::to_owned),
             e.api_message().map(str::to_owned),
         )
-        .with_retry_after_ms(e.retry_after_ms());
-        return Err(e);
+        .with_retry_after_ms(e.retry_after_ms()));
     }
-    let items = match &env.data {
-        Some(items) => items,
-        None => return malformed("the response has no 'data' array".to_owned()),
+    Ok(Some(env))
+}
+
+/// Checks an answer to a general request (see [`Expect`]).
+pub(crate) fn check_answer(raw: &RawResponse, expect: Expect) -> Result<()> {
+    check(raw, expect).map(|_| ())
+}
+
+/// Maps a 1.0 envelope answer to its data, or to the error a caller can act
+/// on.
+pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
+    let status = raw.status;
+    let (items, next_page) = {
+        let env = match check(&raw, Expect::Json)? {
+            Some(env) => env,
+            None => {
+                return Err(Error::new(
+                    Status::MalformedResponse,
+                    "the response is not a JSON object",
+                )
+                .with_http_status(status))
+            }
+        };
+        let items = match &env.data {
+            Some(items) => items,
+            None => {
+                return Err(Error::new(
+                    Status::MalformedResponse,
+                    "the response has no 'data' array",
+                )
+                .with_http_status(status))
+            }
+        };
+        let base = raw.body.as_ptr() as usize;
+        let spans: Vec<Range<usize>> = items
+            .iter()
+            .map(|item| {
+                let start = item.get().as_ptr() as usize - base;
+                start..start + item.get().len()
+            })
+            .collect();
+        let next = env
+            .meta
+            .0
+            .as_ref()
+            .and_then(|m| m.pagination.0.as_ref())
+            .and_then(|p| p.next.0.clone())
+            .filter(|t| !t.is_empty());
+        (spans, next)
     };
-    let base = body_text.as_ptr() as usize;
-    let items = items
-        .iter()
-        .map(|item| {
-            let start = item.get().as_ptr() as usize - base;
-            start..start + item.get().len()
-        })
-        .collect();
-    let next_page = env
-        .meta
-        .0
-        .as_ref()
-        .and_then(|m| m.pagination.0.as_ref())
-        .and_then(|p| p.next.0.clone())
-        .filter(|t| !t.is_empty());
-    drop(env);
     let RawResponse { body, headers, .. } = raw;
     Ok(Response {
         http_status: status,
-        // Checked above.
+        // UTF-8: checked above.
         body: String::from_utf8(body).unwrap_or_default(),
         retries: 0,
         items,

@@ -104,6 +104,30 @@ pub(crate) fn members(text: &str, span: Range<usize>) -> Option<(Vec<Member>, us
     }
 }
 
+/// The elements of the array that `text[span]` holds (valid JSON).
+pub(crate) fn elements(text: &str, span: Range<usize>) -> Option<Vec<Range<usize>>> {
+    let bytes = text.as_bytes();
+    let mut i = skip_ws(bytes, span.start);
+    if bytes.get(i) != Some(&b'[') {
+        return None;
+    }
+    i = skip_ws(bytes, i + 1);
+    let mut out = Vec::new();
+    if bytes.get(i) == Some(&b']') {
+        return Some(out);
+    }
+    loop {
+        let end = value_end(bytes, i)?;
+        out.push(i..end);
+        i = skip_ws(bytes, end);
+        match bytes.get(i) {
+            Some(b',') => i = skip_ws(bytes, i + 1),
+            Some(b']') => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
 fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
         i += 1;
@@ -295,6 +319,16 @@ mod tests {
         let s = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
         assert!(!too_deep(s.as_bytes()));
         assert!(too_deep("[".repeat(MAX_DEPTH + 1).as_bytes()));
+    }
+
+    #[test]
+    fn elements_are_found_with_their_exact_text() {
+        let text = r#"[ 1 , "a]" ,{"b":[2]}, [] ]"#;
+        let e = elements(text, 0..text.len()).unwrap();
+        let texts: Vec<&str> = e.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(texts, ["1", r#""a]""#, r#"{"b":[2]}"#, "[]"]);
+        assert_eq!(elements("[]", 0..2).unwrap().len(), 0);
+        assert!(elements("{}", 0..2).is_none());
     }
 
     #[test]

@@ -15,8 +15,10 @@
 //! ```
 
 pub mod account;
+pub mod call;
 pub mod client;
 mod credentials;
+pub mod discover;
 pub mod envelope;
 pub mod error;
 pub mod ffi;
@@ -24,7 +26,7 @@ pub mod json;
 mod log;
 mod oauth;
 pub mod options;
-mod pager;
+pub mod pager;
 pub mod region;
 mod retry;
 pub mod sign;
@@ -34,11 +36,13 @@ mod transport;
 mod wipe;
 
 pub use account::Account;
+pub use call::{Call, HttpResponse, ResponseMode};
 pub use client::{Api1Keys, Client};
+pub use discover::discover_base_url;
 pub use envelope::Response;
 pub use error::{Error, Result, Status};
 pub use options::{LogLevel, Logger, Options, ProxySetting, RetryPolicy};
-pub use pager::Pages;
+pub use pager::{Items, Page, Pages};
 pub use sign::SignedHeaders;
 
 /// The library version (from Cargo.toml).

@@ -100,6 +100,9 @@ pub struct Options {
     pub proxy: ProxySetting,
     /// Where log lines go (none by default), and the most verbose level sent.
     pub logger: Option<(Logger, LogLevel)>,
+    /// Host that answers region discovery (default: the global
+    /// `https://api.mimecast.com`).
+    pub discovery_url: Option<String>,
 }
 
 impl fmt::Debug for Options {
@@ -113,6 +116,7 @@ impl fmt::Debug for Options {
             .field("retry", &self.retry)
             .field("proxy", &self.proxy.redacted())
             .field("logger", &self.logger.as_ref().map(|(_, level)| level))
+            .field("discovery_url", &self.discovery_url)
             .finish()
     }
 }
@@ -153,6 +157,7 @@ impl Default for Options {
             retry: RetryPolicy::default(),
             proxy: ProxySetting::FromEnvironment,
             logger: None,
+            discovery_url: None,
         }
     }
 }

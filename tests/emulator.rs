@@ -182,11 +182,11 @@ fn json_depth_of_the_shared_table() {
     let c = api1(&emu, &no_retry());
     let table = shared("json-depth.json");
     for case in table["cases"].as_array().unwrap() {
-        // A number, or MAX_DEPTH (+ 1) of the header.
+        // A number, or MC_MAX_JSON_DEPTH (+ 1) of the header.
         let depth = match &case["depth"] {
             Value::Number(n) => n.as_u64().unwrap() as usize,
-            Value::String(s) if s == "MAX_DEPTH" => mimecast::json::MAX_DEPTH,
-            Value::String(s) if s == "MAX_DEPTH + 1" => mimecast::json::MAX_DEPTH + 1,
+            Value::String(s) if s == "MC_MAX_JSON_DEPTH" => mimecast::json::MAX_DEPTH,
+            Value::String(s) if s == "MC_MAX_JSON_DEPTH + 1" => mimecast::json::MAX_DEPTH + 1,
             other => panic!("unknown depth {other}"),
         };
         let body = format!(
@@ -594,4 +594,109 @@ fn generic_requests_that_may_have_been_processed_are_not_repeated() {
         (e.status(), e.retries(), e.may_have_been_processed()),
         (Status::Transport, 3, false)
     );
+}
+
+/// Issue 10 item 6: a pull whose pages come round again (A -> B -> A)
+/// ends with an error, not an endless loop.
+#[test]
+fn a_pagination_cycle_ends_the_pull() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &no_retry());
+    emu.fault(json!({"fault": "page_cycle", "page": 3, "back_to": 2}));
+    let mut pages = 0;
+    let mut error = None;
+    // The emulator serves 7 events: 4 pages of 2.
+    for page in c.pages("/api/audit/get-audit-events", None, 2) {
+        match page {
+            Ok(_) => pages += 1,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+        assert!(pages < 10, "the pull did not stop");
+    }
+    let e = error.expect("the cycle is an error");
+    assert_eq!(e.status(), Status::MalformedResponse);
+    assert!(e.message().contains("cycle"), "{}", e.message());
+    assert_eq!(pages, 3);
+    // Without the fault the same pull ends at the last page.
+    let all: Vec<_> = c
+        .pages("/api/audit/get-audit-events", None, 2)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(all.len(), 4);
+    assert!(all.last().unwrap().next_token().is_none());
+}
+
+/// Issue 10 item 13: the body goes on the wire as the caller wrote it (big
+/// numbers, -0, 1e2, key order, escapes); paging edits only its member.
+#[test]
+fn request_bodies_are_sent_as_written() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &no_retry());
+    let body =
+        r#"{"data":[{"n":12345678901234567890123,"z":-0,"e":1e2,"k":"\u00e9","b":1,"a":2}] }"#;
+    c.request("/api/directory/find-groups", Some(body)).unwrap();
+    c.request_page("/api/audit/get-audit-events", Some(body), 7, None)
+        .unwrap();
+    let log = emu.requests();
+    let raw: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["raw_body"].as_str())
+        .collect();
+    assert_eq!(raw[raw.len() - 2], body);
+    assert_eq!(
+        raw[raw.len() - 1],
+        r#"{"meta":{"pagination":{"pageSize":7}},"data":[{"n":12345678901234567890123,"z":-0,"e":1e2,"k":"\u00e9","b":1,"a":2}] }"#
+    );
+}
+
+/// Issue 10 item 12: a path with dot segments is refused before anything
+/// is sent (it would be signed as one path and act on another).
+#[test]
+fn dot_segments_never_reach_the_server() {
+    let emu = Emulator::start(&[]);
+    let c = api1(&emu, &no_retry());
+    for path in [
+        "/api/../oauth/token",
+        "/api/%2e%2e/oauth/token",
+        "/api\\..\\x",
+    ] {
+        assert_eq!(
+            c.request(path, None).unwrap_err().status(),
+            Status::InvalidArgument
+        );
+    }
+    assert_eq!(emu.stats()["requests"], 0);
+}
+
+/// Issue 10 item 14: a server's text cannot forge log lines or drive a
+/// terminal: control characters are escaped and the length is capped.
+#[test]
+fn server_text_cannot_forge_log_lines() {
+    let emu = Emulator::start(&[]);
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    let options = Options {
+        logger: Some((
+            Arc::new(move |_, line: &str| sink.lock().unwrap().push(line.to_owned())),
+            LogLevel::Debug,
+        )),
+        ..no_retry()
+    };
+    let c = api1(&emu, &options);
+    let evil = format!("bad\r\nINFO forged line\u{1b}[2J{}", "x".repeat(5000));
+    emu.fault(json!({"fault": "api_fail", "code": "err\ncode", "message": evil}));
+    let e = c.get_account().unwrap_err();
+    assert_eq!(e.status(), Status::ApiFailure);
+    for text in [e.message(), e.api_message().unwrap(), e.api_code().unwrap()] {
+        assert!(!text.contains(['\r', '\n', '\u{1b}']), "{text:?}");
+        assert!(text.len() < 1200, "{} bytes", text.len());
+    }
+    for line in lines.lock().unwrap().iter() {
+        assert!(!line.contains(['\r', '\n', '\u{1b}']), "{line:?}");
+    }
 }

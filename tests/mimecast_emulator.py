@@ -67,6 +67,19 @@ Endpoints:
                                       response meta.pagination {pageSize,
                                       totalCount, next?, previous?}; bad token
                                       -> 400 err_invalid_page_token
+    POST /api/ttp/url/get-logs        paged like get-audit-events; the click logs
+                                      wrapped in data[0].clickLogs
+    POST /api/audit/get-siem-logs     a SIEM log file (a zip when "compress") with
+                                      mc-siem-token and Content-Disposition; JSON
+                                      meta.isLastToken when caught up
+    POST /api/ttp/threat-intel/get-feed  STIX (or CSV with "fileType": "csv"), next
+                                      token in x-mc-threat-feed-next-token
+    POST /api/login/discover-authentication  unsigned; data[0].region.api is this
+                                      emulator for addresses at example.com
+    GET  /siem/v1/events/<cg|ci>      API 2.0 streaming: pageSize, dateRangeStartsAt
+                                      or the cursor nextPage (@nextPage accepted);
+                                      {"value", "@nextPage", "isCaughtUp"}
+    ANY  /api/v2/echo                 what arrived: method, query, headers, body
     POST /api/<anything else>         {"data":[{"path":..., "echo": <data>}]}
 Every response is application/json (except the html / wrong_content_type
 faults) and carries X-RateLimit-Limit / -Remaining / -Reset (milliseconds).
@@ -123,6 +136,12 @@ page_fail only fires on its page and does not block the queue):
     page_cycle          param page (3) of get-audit-events names, as its next
                         token, the one that led to param back_to (2): the
                         pages form a cycle (A -> B -> A when 3 and 2)
+    meta_status         HTTP 200 whose meta.status is param status (403), fail []
+    fail_top_level      HTTP 200 with fail [{"code": param code (token_expired),
+                        "message"}] (no errors array), as some services send
+    api2_error          HTTP param status (400) {"error": {"code", "message"}},
+                        API 2.0's error shape (params code, message)
+    empty_page_with_next  HTTP 200, data [] but a next token
     page_fail           param page (1-based): that page of get-audit-events is
                         HTTP 200 with a fail entry (params code, message)
     raw_body            answer with param body (text, sent byte for byte as
@@ -161,6 +180,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import emulator_rest as rest  # noqa: E402  (the answers beyond the 1.0 basics)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # One place for the built-in keys: every test suite reads the same file.
@@ -188,6 +210,10 @@ FAULTS = (
     "page_cycle",
     "page_fail",
     "raw_body",
+    "meta_status",
+    "fail_top_level",
+    "api2_error",
+    "empty_page_with_next",
 )
 
 AUDIT_PATH = "/api/audit/get-audit-events"
@@ -461,6 +487,14 @@ class State:
                 self.tokens[t] = 0.0
 
 
+class RawReply(Exception):
+    """Ends handling with an Answer of emulator_rest (any body and type)."""
+
+    def __init__(self, answer: "rest.Answer"):
+        super().__init__(answer.status)
+        self.answer = answer
+
+
 class Reply(Exception):
     """Raised to short-circuit request handling with a JSON response."""
 
@@ -548,12 +582,17 @@ class Handler(BaseHTTPRequestHandler):
                 self.redirect_target()
             elif path == "/oauth/token":
                 self.oauth_token(body)
+            elif path.startswith(rest.STREAM_PATH_PREFIX) or path == rest.ECHO_PATH:
+                self.api2(path, query, body)
             elif path.startswith("/api/"):
                 self.api(path, body)
             else:
                 raise Reply(404, fail_envelope(404, "err_not_found", f"No such endpoint: {path}"))
         except Reply as r:
             self.send_json(r.status, r.body, r.headers)
+        except RawReply as r:
+            a = r.answer
+            self.send_raw(a.status, a.body, a.content_type, a.headers)
 
     def read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -755,6 +794,13 @@ class Handler(BaseHTTPRequestHandler):
     # -- API 1.0 / 2.0 resources
 
     def api(self, path, body):
+        if path == rest.DISCOVER_PATH and self.command == "POST":
+            # Unsigned: it is how a client finds where to sign its calls.
+            try:
+                payload = json.loads(body.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                payload = None
+            raise Reply(200, rest.discover(payload, self.emulator.base_url))
         if self.command != "POST":
             raise Reply(
                 405,
@@ -866,7 +912,33 @@ class Handler(BaseHTTPRequestHandler):
             raise Reply(200, envelope([dict(ACCOUNT)]))
         if path == AUDIT_PATH:
             raise Reply(200, self.audit_page(payload))
+        tokens = self.emulator.state.page_tokens
+        if path == rest.CLICK_LOGS_PATH:
+            size, offset = self.pagination_request(payload)
+            total = self.emulator.config.page_items
+            raise Reply(200, rest.click_logs_page(size, offset, total, tokens.make))
+        if path == rest.SIEM_LOGS_PATH:
+            raise RawReply(rest.siem_logs(payload, tokens.make, tokens.parse))
+        if path == rest.THREAT_FEED_PATH:
+            raise RawReply(rest.threat_feed(payload, tokens.make, tokens.parse))
         raise Reply(200, envelope([{"path": path, "echo": payload.get("data")}]))
+
+    def api2(self, path, query, body):
+        """API 2.0 REST: GET with query parameters (echo takes any method)."""
+        self.authenticate(path)
+        tokens = self.emulator.state.page_tokens
+
+        def respond():
+            if path == rest.ECHO_PATH:
+                raise RawReply(rest.echo(self.command, path, query, self.headers, body))
+            if self.command != "GET":
+                raise RawReply(rest.api2_error(405, "method_not_allowed", "Use GET"))
+            raise RawReply(rest.stream_page(query, tokens.make, tokens.parse))
+
+        fault = self.emulator.state.take_fault(None)
+        if fault:
+            return self.apply_fault(fault, respond)
+        respond()
 
     # -- pagination
 
@@ -964,6 +1036,21 @@ class Handler(BaseHTTPRequestHandler):
             )
         if name == "server_error":
             raise Reply(500, fail_envelope(500, "err_server_error", "Internal Server Error", True))
+        if name == "meta_status":
+            status = int(f.get("status", 403))
+            raise Reply(200, envelope([], [], status))
+        if name == "fail_top_level":
+            code = f.get("code", "token_expired")
+            raise Reply(200, envelope([], [{"code": code, "message": f.get("message", code)}]))
+        if name == "api2_error":
+            a = rest.api2_error(
+                int(f.get("status", 400)), f.get("code", "bad_request"), f.get("message", "Bad")
+            )
+            raise RawReply(a)
+        if name == "empty_page_with_next":
+            tokens = self.emulator.state.page_tokens
+            pagination = {"pageSize": 1, "next": tokens.make(1)}
+            raise Reply(200, envelope([], meta_extra={"pagination": pagination}))
         if name == "page_cycle":
             page = self.audit_page(self.page_payload)
             size = page["meta"]["pagination"]["pageSize"]
@@ -1246,6 +1333,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     verbose = False
+    # socketserver's default backlog of 5 resets bursts of parallel clients
+    # that a real server would accept.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         # TLS handshake failures and clients hanging up are expected in tests.

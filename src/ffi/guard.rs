@@ -133,15 +133,17 @@ static QUIET_HOOK: Once = Once::new();
 /// the host's stderr: a library must not write there. The hook installed
 /// once stays silent only for panics on a thread that is inside a call into
 /// the library, and hands every other panic to the hook it replaced.
+fn wrap_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if INSIDE.with(Cell::get) == 0 {
+            previous(info);
+        }
+    }));
+}
+
 fn quietly<T>(body: impl FnOnce() -> T) -> std::thread::Result<T> {
-    QUIET_HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if INSIDE.with(Cell::get) == 0 {
-                previous(info);
-            }
-        }));
-    });
+    QUIET_HOOK.call_once(wrap_panic_hook);
     INSIDE.with(|c| c.set(c.get() + 1));
     let result = catch_unwind(AssertUnwindSafe(body));
     INSIDE.with(|c| c.set(c.get() - 1));
@@ -221,4 +223,38 @@ pub(crate) fn counting_retries<T>(result: Result<T>, retries_of: impl Fn(&T) -> 
         Err(e) => e.retries(),
     });
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        static HOOK_RAN: Cell<u32> = const { Cell::new(0) };
+    }
+
+    #[test]
+    fn panics_inside_calls_are_silent_and_become_internal() {
+        // The host's hook (recording, per thread), then the library's
+        // wrapper around it, as the first call into the library installs.
+        std::panic::set_hook(Box::new(|_| HOOK_RAN.with(|h| h.set(h.get() + 1))));
+        QUIET_HOOK.call_once(|| {});
+        wrap_panic_hook();
+        let status = guard(|| panic!("boom inside a call"));
+        assert_eq!(status, Status::Internal);
+        assert_eq!(
+            HOOK_RAN.with(Cell::get),
+            0,
+            "a library panic reached the host's hook"
+        );
+        assert_eq!(INSIDE.with(Cell::get), 0);
+        // Outside a call, the host's hook still sees its own panics.
+        let _ = catch_unwind(|| panic!("boom outside"));
+        assert_eq!(
+            HOOK_RAN.with(Cell::get),
+            1,
+            "the host's hook lost a panic of its own"
+        );
+        let _ = std::panic::take_hook();
+    }
 }

@@ -11,6 +11,7 @@
 
 mod guard;
 mod objects;
+mod rest;
 
 use std::os::raw::{c_char, c_void};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ use guard::{
 };
 pub use objects::{mc_account, mc_signed_headers};
 use objects::{AccountBox, SignedHeadersBox};
+pub use rest::{mc_call, mc_header, mc_response};
 
 /// A Mimecast API client: credentials, base URL and a keep-alive connection
 /// pool. Created by mc_client_new(), freed by mc_client_free().
@@ -191,8 +193,10 @@ fn duration_ms(name: &str, ms: u32) -> Result<Duration, Error> {
     Ok(Duration::from_millis(u64::from(ms)))
 }
 
-/// Sets the time allowed to open a connection (TCP and TLS), in
-/// milliseconds (> 0).
+/// Sets the time allowed to open a connection, in milliseconds (> 0): name
+/// lookup, TCP connect, proxy tunnel and TLS handshake together. A
+/// connection that does not open in time is MC_STATUS_TIMEOUT and, as nothing
+/// was sent, is retried like a refused one.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn mc_options_set_connect_timeout_ms(
@@ -206,8 +210,11 @@ pub unsafe extern "C" fn mc_options_set_connect_timeout_ms(
     })
 }
 
-/// Sets the time allowed for a whole request, reading the body included, in
-/// milliseconds (> 0). A server that stops or trickles is cut off after it.
+/// Sets the time allowed for one attempt of a call, in milliseconds (> 0):
+/// sending, waiting and reading the whole answer, and for API 2.0 clients the
+/// token requests the attempt needs. A server that stops or trickles is cut
+/// off when it runs out (MC_STATUS_TIMEOUT, not retried: the next attempt
+/// would wait as long).
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn mc_options_set_timeout_ms(options: *mut mc_options, ms: u32) -> mc_status {
@@ -236,8 +243,10 @@ pub unsafe extern "C" fn mc_options_set_allow_insecure_http(
 /// Trusts the CA certificates in the PEM file at `path`, in addition to the
 /// system's: for TLS-inspecting proxies or private servers. NULL removes a
 /// bundle set earlier. The file is read by mc_client_new(), which fails with
-/// MC_STATUS_IO if it is unreadable or holds no certificate. Certificate
-/// verification itself cannot be turned off.
+/// MC_STATUS_IO if it is unreadable, larger than 8 MiB or holds no
+/// certificate. Certificate verification itself cannot be turned off, and
+/// certificates are checked against host names: an https:// base URL with an
+/// IP address is MC_STATUS_INVALID_URL.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn mc_options_set_ca_bundle(
@@ -255,8 +264,11 @@ pub unsafe extern "C" fn mc_options_set_ca_bundle(
     })
 }
 
-/// Sets the largest response body accepted, in bytes (> 0); a larger one
-/// gives MC_STATUS_RESPONSE_TOO_LARGE.
+/// Sets the largest response accepted, in bytes (> 0): the body, counted both
+/// decoded and as it arrives on the connection (where chunked framing
+/// counts too), plus up to 64 KiB of headers. A larger response gives
+/// MC_STATUS_RESPONSE_TOO_LARGE as soon as the limit is crossed; no memory
+/// beyond it is ever allocated for a response.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn mc_options_set_max_response_bytes(
@@ -318,9 +330,12 @@ pub unsafe extern "C" fn mc_options_set_retry_after_send(
 
 /// Sets the proxy. NULL (the default) takes it from the environment:
 /// https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then
-/// all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY. ""
-/// disables proxying. Otherwise "http://[user:password@]host:port", used with
-/// HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().
+/// all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY and
+/// always skipping loopback targets (localhost, 127.0.0.0/8, ::1), whose
+/// requests would otherwise leave the machine. "" disables proxying.
+/// Otherwise "http://[user:password@]host:port" (at most 2048 bytes), used
+/// with HTTP CONNECT for every target, so TLS stays end-to-end. Checked by
+/// mc_client_new().
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn mc_options_set_proxy(
@@ -551,8 +566,8 @@ pub unsafe extern "C" fn mc_client_new_from_variables(
 /// Mimecast's Postman guide). Keys are matched case-insensitively, ignoring
 /// spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey),
 /// AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id
-/// and client_secret. Disabled entries are ignored. An unreadable file gives
-/// MC_STATUS_IO; a file that is not a Postman environment or lacks a key
+/// and client_secret. Disabled entries are ignored. An unreadable file, or
+/// one larger than 1 MiB, gives MC_STATUS_IO; a file that is not a Postman environment or lacks a key
 /// gives MC_STATUS_INVALID_ARGUMENT naming it.
 #[no_mangle]
 #[must_use]
@@ -575,8 +590,10 @@ pub unsafe extern "C" fn mc_client_new_from_postman(
     })
 }
 
-/// Frees a client and wipes its keys from memory. NULL is ignored. The
-/// client must not be in use by another thread.
+/// Frees a client: closes its connections and wipes its keys, secrets and
+/// tokens from memory (see Memory above). NULL is ignored. The client must
+/// not be in use by another thread. A pager made from it keeps what it needs
+/// alive until the pager is freed too.
 #[no_mangle]
 pub unsafe extern "C" fn mc_client_free(client: *mut mc_client) {
     if !client.is_null() {
@@ -770,10 +787,12 @@ pub unsafe extern "C" fn mc_pager_new(
 ///
 /// On success `*page_json` receives the page's whole envelope (free with
 /// mc_free()), or NULL when the pull is over: after the last page (no
-/// `next` token), or after a page with no data. A page token the server
-/// already sent in this pull gives MC_STATUS_MALFORMED_RESPONSE and ends the
-/// pull (the pages form a cycle that would never end). After any other
-/// failure the pager has not moved: calling again retries the same page.
+/// `next` token), or after a page with no data. When a page names, as the
+/// next one, a page token the server already sent in this pull, that page is
+/// returned and the following call gives MC_STATUS_MALFORMED_RESPONSE and
+/// ends the pull (the pages form a cycle that would never end). After any
+/// other failure the pager has not moved: calling again retries the same
+/// page.
 /// Failures are those of mc_request_page().
 #[no_mangle]
 #[must_use]

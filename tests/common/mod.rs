@@ -63,40 +63,66 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start(args: &[&str]) -> Emulator {
+        // A loaded machine has been seen to lose an emulator at start-up:
+        // try again once, and say what it printed if it fails twice.
+        match Emulator::try_start(args) {
+            Ok(e) => e,
+            Err(first) => Emulator::try_start(args).unwrap_or_else(|second| {
+                panic!("the emulator did not start: {first}; then: {second}")
+            }),
+        }
+    }
+
+    fn try_start(args: &[&str]) -> Result<Emulator, String> {
+        let stderr_path = std::env::temp_dir().join(format!(
+            "mimecast-emulator-{}-{:?}.err",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
         let mut child = Command::new("python3")
             .arg(repo().join("tests/mimecast_emulator.py"))
             .args(["--port", "0"])
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("python3 runs the emulator");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().expect("emulator prints a ready line").unwrap();
-        let base_url = first
-            .strip_prefix("MIMECAST_EMULATOR_READY ")
-            .expect("ready line")
-            .trim()
-            .to_owned();
-        let proxy_url = if args.contains(&"--proxy-port") {
-            let l = lines.next().unwrap().unwrap();
-            Some(
-                l.strip_prefix("MIMECAST_PROXY_READY ")
-                    .unwrap()
-                    .trim()
-                    .to_owned(),
-            )
-        } else {
-            None
+        let mut ready = |prefix: &str| -> Result<String, String> {
+            match lines.next() {
+                Some(Ok(l)) if l.starts_with(prefix) => Ok(l[prefix.len()..].trim().to_owned()),
+                other => {
+                    let status = child.try_wait().ok().flatten();
+                    let err = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+                    Err(format!(
+                        "no '{prefix}' line ({other:?}, exit {status:?}): {err}"
+                    ))
+                }
+            }
+        };
+        let base_url = ready("MIMECAST_EMULATOR_READY ");
+        let proxy_url = match (&base_url, args.contains(&"--proxy-port")) {
+            (Ok(_), true) => Some(ready("MIMECAST_PROXY_READY ")),
+            _ => None,
+        };
+        let _ = std::fs::remove_file(&stderr_path);
+        let (base_url, proxy_url) = match (base_url, proxy_url.transpose()) {
+            (Ok(b), Ok(p)) => (b, p),
+            (Err(e), _) | (_, Err(e)) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e);
+            }
         };
         // Control requests always go over plain TCP to the same port.
         let port = base_url.rsplit(':').next().unwrap().to_owned();
-        Emulator {
+        Ok(Emulator {
             child,
             base_url,
             proxy_url,
             control: format!("127.0.0.1:{port}"),
-        }
+        })
     }
 
     pub fn tls(&self) -> bool {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List
 
-from . import emit_csharp, emit_java, emit_python
+from . import emit_csharp, emit_java, emit_powershell, emit_python
 from .header import Header
 from .taxonomy import Taxonomy
 
@@ -19,7 +19,12 @@ __all__ = ["EMITTERS", "GENERATED_DIRS", "generate"]
 Emitter = Callable[[Header, Taxonomy], Dict[str, str]]
 
 #: Every binding's emitter; each returns {repository-relative path: text}.
-EMITTERS: List[Emitter] = [emit_python.emit, emit_csharp.emit, emit_java.emit]
+EMITTERS: List[Emitter] = [
+    emit_python.emit,
+    emit_csharp.emit,
+    emit_powershell.emit,
+    emit_java.emit,
+]
 
 #: Directories that hold generated files only: a file there that no emitter
 #: writes any more (a kind removed from errors.json) is stale too.

@@ -111,6 +111,9 @@ def cs_type(header: Header, t: CType, where: str, role: str, fn: Function = None
         raise HeaderError(0, f"{where}: unsupported string type {t}")
     if t.base == "void" and t.depth == 1:
         return "IntPtr"
+    if t.base == "uint8_t" and t.depth == 1:
+        # Bytes: an array in; an address out (read with Marshal.Copy).
+        return "byte[]?" if (t.const and role == "param") else "IntPtr"
     if kind == "opaque":
         if t.depth == 1:
             if role == "param" and fn is not None and fn.name == f"{t.base}_free":
@@ -121,7 +124,7 @@ def cs_type(header: Header, t: CType, where: str, role: str, fn: Function = None
             return "out " + handle_type(t.base)
         raise HeaderError(0, f"{where}: unsupported use of {t}")
     if kind == "struct":
-        if t.depth == 1 and role == "param":
+        if t.depth == 1 and role in ("param", "field", "return"):
             return "IntPtr"
         if t.depth == 2 and role == "param":
             return "out IntPtr"  # read with Marshal.PtrToStructure<Native...>

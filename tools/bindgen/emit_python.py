@@ -68,6 +68,10 @@ def ctype(header: Header, t: CType, where: str, role: str) -> str:
         raise HeaderError(0, f"{where}: unsupported string type {t}")
     if t.base == "void" and t.depth == 1:
         return "c_void_p"
+    if t.base == "uint8_t" and t.depth == 1:
+        # Bytes: a borrowed buffer in (a bytes object), an address out (read
+        # with ctypes.string_at and the length beside it).
+        return "c_char_p" if (t.const and role == "param") else "c_void_p"
     if kind in ("opaque", "struct"):
         expr = t.base
         for _ in t.pointers:

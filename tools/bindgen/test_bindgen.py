@@ -99,7 +99,7 @@ class RealHeaderTest(unittest.TestCase):
         self.assertIn(f'HEADER_VERSION = "{h.version}"', py)
         self.assertIn(f'HeaderVersion = "{h.version}"', cs)
         self.assertIn(f'String HEADER_VERSION = "{h.version}";', java)
-        self.assertIn("int MAX_DEPTH = 128;", java)
+        self.assertIn("int MC_MAX_JSON_DEPTH = 128;", java)
 
     def test_output_is_deterministic(self) -> None:
         h = parse_file(str(HEADER))

@@ -21,6 +21,31 @@ namespace Mimecast
     }
 
     /// <summary>
+    /// How the answer is read.
+    /// (The C enum mc_response_mode.)
+    /// </summary>
+    public enum MimecastResponseMode
+    {
+        /// <summary>
+        /// The answer must be Mimecast JSON: a body that is not JSON is
+        /// MC_STATUS_MALFORMED_RESPONSE; failures it reports (a `fail` entry,
+        /// `meta.status` of 400 or more, an API 2.0 `error` object) and every
+        /// HTTP status outside 2xx are errors. The default.
+        /// </summary>
+        Json = 0,
+        /// <summary>
+        /// As Json for a JSON answer; any other 2xx body (a zip, a CSV or STIX
+        /// feed) is returned as it is.
+        /// </summary>
+        Any = 1,
+        /// <summary>
+        /// Nothing is interpreted: the answer is returned whatever its status
+        /// and body (after retries of 429 and 5xx, as for every call).
+        /// </summary>
+        Raw = 2,
+    }
+
+    /// <summary>
     /// Outcome of a library call. The numeric values are part of the C ABI: they
     /// are stable and never reused. Retired values stay here as comments.
     /// (The C enum mc_status.)

@@ -36,11 +36,11 @@ namespace Mimecast
         public int RetryCount { get; }
 
         /// <summary>
-        /// How response bodies are read: as deep as libmimecast reads them, MAX_DEPTH of the header (the core refuses a
+        /// How response bodies are read: as deep as libmimecast reads them, MC_MAX_JSON_DEPTH of the header (the core refuses a
         /// deeper body before the binding sees it). System.Text.Json's own default (64) would refuse bodies the core and
         /// the other bindings accept (tests/shared/json-depth.json checks both).
         /// </summary>
-        internal static readonly JsonDocumentOptions JsonOptions = new JsonDocumentOptions { MaxDepth = NativeMethods.MaxDepth };
+        internal static readonly JsonDocumentOptions JsonOptions = new JsonDocumentOptions { MaxDepth = NativeMethods.McMaxJsonDepth };
 
         /// <summary>Parses a response body.</summary>
         /// <param name="rawJson">The body.</param>

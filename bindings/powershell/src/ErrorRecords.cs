@@ -9,25 +9,15 @@ namespace Mimecast.Commands
     /// id is Mimecast.&lt;status&gt;, the request path is the target, and a recommended action says what to do. Messages
     /// come from the library, which never puts a key, token or Authorization value in them.
     /// </summary>
-    internal static class ErrorRecords
+    internal static partial class ErrorRecords
     {
         /// <summary>
-        /// The category of each exception type of the C# library, most derived first (the first match wins). Every
-        /// public exception type of Mimecast.dll has a row; a test checks that none is missing.
+        /// The category of each exception type, most derived first (the first match wins): the library's classes
+        /// with the categories bindings/errors.json gives them (generated into ErrorCategories.g.cs), then the
+        /// platform's exceptions a call can raise. A test checks that every public exception type has a row.
         /// </summary>
-        internal static readonly (Type Type, ErrorCategory Category)[] Categories =
+        internal static readonly (Type Type, ErrorCategory Category)[] Categories = Concat(LibraryCategories, new[]
         {
-            (typeof(MimecastBindingExpiredException), ErrorCategory.AuthenticationError),
-            (typeof(MimecastAuthenticationException), ErrorCategory.AuthenticationError),
-            (typeof(MimecastRateLimitedException), ErrorCategory.LimitsExceeded),
-            (typeof(MimecastApiException), ErrorCategory.InvalidOperation),
-            (typeof(MimecastTimeoutException), ErrorCategory.OperationTimeout),
-            (typeof(MimecastTlsException), ErrorCategory.ConnectionError),
-            (typeof(MimecastTransportException), ErrorCategory.ConnectionError),
-            (typeof(MimecastResponseException), ErrorCategory.InvalidData),
-            (typeof(MimecastInvalidCredentialsException), ErrorCategory.InvalidArgument),
-            (typeof(MimecastConfigurationException), ErrorCategory.InvalidArgument),
-            (typeof(MimecastException), ErrorCategory.NotSpecified),
             (typeof(ArgumentException), ErrorCategory.InvalidArgument),
             (typeof(ObjectDisposedException), ErrorCategory.InvalidOperation),
             (typeof(DllNotFoundException), ErrorCategory.NotInstalled),
@@ -36,7 +26,15 @@ namespace Mimecast.Commands
             (typeof(NotSupportedException), ErrorCategory.NotImplemented),
             (typeof(System.IO.IOException), ErrorCategory.ReadError),
             (typeof(UnauthorizedAccessException), ErrorCategory.PermissionDenied),
-        };
+        });
+
+        private static (Type, ErrorCategory)[] Concat((Type, ErrorCategory)[] a, (Type, ErrorCategory)[] b)
+        {
+            var all = new (Type, ErrorCategory)[a.Length + b.Length];
+            a.CopyTo(all, 0);
+            b.CopyTo(all, a.Length);
+            return all;
+        }
 
         /// <summary>
         /// The category for <paramref name="e"/>: its row in <see cref="Categories"/>, refined by what the type alone does

@@ -28,7 +28,7 @@ Describe 'Get-MimecastAccount' {
         $account.AutomatedSegmentPurge | Should -BeFalse
         $account.MailPlatform | Should -Be 'office_365'
         @($account.Packages).Count | Should -Be 7
-        ($account.RawJson | ConvertFrom-Json).mimecastId | Should -Be '01-0412-12345'
+        ($account.Json | ConvertFrom-Json).mimecastId | Should -Be '01-0412-12345'
     }
 
     It 'keeps the non-ASCII account name intact' {

@@ -31,10 +31,14 @@ from typing import Any, Dict, List, Tuple
 #: loaded library's mc_version() must be equal.
 HEADER_VERSION = "0.1.0"
 
+#: Largest request body the library sends. Mimecast's requests are small;
+#: anything this big is a mistake in the caller's code.
+MC_MAX_REQUEST_BYTES = 33554432
+
 #: Deepest nesting of arrays and objects accepted, in requests and
 #: responses alike, in every language (the bindings read what the core
 #: accepted, so they accept exactly this).
-MAX_DEPTH = 128
+MC_MAX_JSON_DEPTH = 128
 
 
 class LogLevel(enum.IntEnum):
@@ -48,6 +52,22 @@ class LogLevel(enum.IntEnum):
     INFO = 3
     #: Details: proxy choice, timings.
     DEBUG = 4
+
+
+class ResponseMode(enum.IntEnum):
+    """``mc_response_mode``: How the answer is read."""
+
+    #: The answer must be Mimecast JSON: a body that is not JSON is
+    #: MC_STATUS_MALFORMED_RESPONSE; failures it reports (a `fail` entry,
+    #: `meta.status` of 400 or more, an API 2.0 `error` object) and every
+    #: HTTP status outside 2xx are errors. The default.
+    JSON = 0
+    #: As Json for a JSON answer; any other 2xx body (a zip, a CSV or STIX
+    #: feed) is returned as it is.
+    ANY = 1
+    #: Nothing is interpreted: the answer is returned whatever its status
+    #: and body (after retries of 429 and 5xx, as for every call).
+    RAW = 2
 
 
 class Status(enum.IntEnum):
@@ -100,6 +120,10 @@ class Status(enum.IntEnum):
     UNSUPPORTED = 16
     #: A file named in the options (CA bundle) could not be read or parsed.
     IO = 17
+
+
+class mc_call(Structure):
+    """Opaque ``mc_call``: only handled through pointers."""
 
 
 class mc_client(Structure):
@@ -155,6 +179,28 @@ class mc_account(Structure):
         ("policy_inheritance", c_bool),
         ("packages", POINTER(c_char_p)),
         ("packages_len", c_size_t),
+    ]
+
+
+class mc_header(Structure):
+    """``mc_header`` (read-only, owned by the library)."""
+
+    _fields_ = [
+        ("name", c_char_p),
+        ("value", c_char_p),
+    ]
+
+
+class mc_response(Structure):
+    """``mc_response`` (read-only, owned by the library)."""
+
+    _fields_ = [
+        ("http_status", c_int32),
+        ("body", c_void_p),
+        ("body_len", c_size_t),
+        ("headers", POINTER(mc_header)),
+        ("headers_len", c_size_t),
+        ("retries", c_uint32),
     ]
 
 
@@ -242,4 +288,34 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     ),
     "mc_pager_next": (c_int, [POINTER(mc_pager), POINTER(c_void_p)]),
     "mc_pager_free": (None, [POINTER(mc_pager)]),
+    "mc_call_new": (c_int, [c_char_p, c_char_p, POINTER(POINTER(mc_call))]),
+    "mc_call_free": (None, [POINTER(mc_call)]),
+    "mc_call_add_query": (c_int, [POINTER(mc_call), c_char_p, c_char_p]),
+    "mc_call_add_header": (c_int, [POINTER(mc_call), c_char_p, c_char_p]),
+    "mc_call_set_json": (c_int, [POINTER(mc_call), c_char_p]),
+    "mc_call_set_body": (c_int, [POINTER(mc_call), c_char_p, c_char_p, c_size_t]),
+    "mc_call_set_response_mode": (c_int, [POINTER(mc_call), c_uint32]),
+    "mc_send": (c_int, [POINTER(mc_client), POINTER(mc_call), POINTER(POINTER(mc_response))]),
+    "mc_response_header": (c_char_p, [POINTER(mc_response), c_char_p]),
+    "mc_response_free": (None, [POINTER(mc_response)]),
+    "mc_pager_new_call": (
+        c_int,
+        [POINTER(mc_client), POINTER(mc_call), c_uint32, POINTER(POINTER(mc_pager))],
+    ),
+    "mc_pager_set_items_key": (c_int, [POINTER(mc_pager), c_char_p]),
+    "mc_pager_next_item": (c_int, [POINTER(mc_pager), POINTER(c_void_p)]),
+    "mc_options_set_discovery_url": (c_int, [POINTER(mc_options), c_char_p]),
+    "mc_discover_base_url": (c_int, [c_char_p, c_char_p, POINTER(mc_options), POINTER(c_void_p)]),
+    "mc_client_new_discover": (
+        c_int,
+        [
+            c_char_p,
+            c_char_p,
+            c_char_p,
+            c_char_p,
+            c_char_p,
+            POINTER(mc_options),
+            POINTER(POINTER(mc_client)),
+        ],
+    ),
 }

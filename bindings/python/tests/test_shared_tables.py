@@ -12,11 +12,12 @@ from .support import EmulatorTestCase, shared
 
 
 def depth_of(case: dict) -> int:
-    """A depth of json-depth.json: a number, or MAX_DEPTH (+ 1) of the header."""
+    """A depth of json-depth.json: a number, or MC_MAX_JSON_DEPTH (+ 1) of the header."""
     value = case["depth"]
     if isinstance(value, int):
         return value
-    return {"MAX_DEPTH": _abi.MAX_DEPTH, "MAX_DEPTH + 1": _abi.MAX_DEPTH + 1}[value]
+    limit = _abi.MC_MAX_JSON_DEPTH
+    return {"MC_MAX_JSON_DEPTH": limit, "MC_MAX_JSON_DEPTH + 1": limit + 1}[value]
 
 
 class AccountNumbersTest(EmulatorTestCase):

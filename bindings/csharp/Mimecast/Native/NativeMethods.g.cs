@@ -87,6 +87,57 @@ namespace Mimecast.Native
         internal UIntPtr PackagesLen;
     }
 
+    /// <summary>Layout of mc_header.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeHeader
+    {
+        /// <summary>The name, in lower case.</summary>
+        internal IntPtr Name;
+        /// <summary>The value as sent.</summary>
+        internal IntPtr Value;
+    }
+
+    /// <summary>Layout of mc_response.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeResponse
+    {
+        /// <summary>The HTTP status.</summary>
+        internal int HttpStatus;
+        /// <summary>
+        /// The body: `body_len` bytes, followed by a NUL that is not part of it
+        /// (so a text body can be used as a C string). Never NULL.
+        /// </summary>
+        internal IntPtr Body;
+        /// <summary>Bytes in `body`, the NUL excluded.</summary>
+        internal UIntPtr BodyLen;
+        /// <summary>The response headers, in the order received.</summary>
+        internal IntPtr Headers;
+        /// <summary>Entries in `headers`.</summary>
+        internal UIntPtr HeadersLen;
+        /// <summary>How many times the request was retried before this answer.</summary>
+        internal uint Retries;
+    }
+
+    /// <summary>Owns an mc_call *, released with mc_call_free(). A request to send with mc_send(): a method, a path, query parameters, headers and a body. Made by mc_call_new(), changed by the mc_call_*() functions, freed by mc_call_free(). It is only read by mc_send(), so it may be sent many times, from many threads once it is no longer changed.</summary>
+    internal sealed partial class CallHandle : SafeHandle
+    {
+        /// <summary>A handle that owns nothing yet (C NULL).</summary>
+        public CallHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+        /// <summary>True for C NULL.</summary>
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        /// <summary>Calls mc_call_free().</summary>
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.mc_call_free(handle);
+            OnReleased();
+            return true;
+        }
+
+        partial void OnReleased();
+    }
+
     /// <summary>Owns an mc_client *, released with mc_client_free(). A Mimecast API client: credentials, base URL and a keep-alive connection pool. Created by mc_client_new(), freed by mc_client_free(). Thread-safe: one client may be used from many threads at once.</summary>
     internal sealed partial class ClientHandle : SafeHandle
     {
@@ -157,11 +208,17 @@ namespace Mimecast.Native
         internal const string HeaderVersion = "0.1.0";
 
         /// <summary>
+        /// Largest request body the library sends. Mimecast's requests are small;
+        /// anything this big is a mistake in the caller's code.
+        /// </summary>
+        internal const int McMaxRequestBytes = 33554432;
+
+        /// <summary>
         /// Deepest nesting of arrays and objects accepted, in requests and
         /// responses alike, in every language (the bindings read what the core
         /// accepted, so they accept exactly this).
         /// </summary>
-        internal const int MaxDepth = 128;
+        internal const int McMaxJsonDepth = 128;
 
         /// <summary>Every function declared below, to check the library exports them.</summary>
         internal static readonly string[] FunctionNames =
@@ -202,6 +259,22 @@ namespace Mimecast.Native
             "mc_pager_new",
             "mc_pager_next",
             "mc_pager_free",
+            "mc_call_new",
+            "mc_call_free",
+            "mc_call_add_query",
+            "mc_call_add_header",
+            "mc_call_set_json",
+            "mc_call_set_body",
+            "mc_call_set_response_mode",
+            "mc_send",
+            "mc_response_header",
+            "mc_response_free",
+            "mc_pager_new_call",
+            "mc_pager_set_items_key",
+            "mc_pager_next_item",
+            "mc_options_set_discovery_url",
+            "mc_discover_base_url",
+            "mc_client_new_discover",
         };
 
         /// <summary>The library version, e.g. "0.1.0": a static string, never freed. Equal to MIMECAST_VERSION when header and library match.</summary>
@@ -248,11 +321,11 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void mc_options_free(IntPtr options);
 
-        /// <summary>Sets the time allowed to open a connection (TCP and TLS), in milliseconds (&gt; 0).</summary>
+        /// <summary>Sets the time allowed to open a connection, in milliseconds (&gt; 0): name lookup, TCP connect, proxy tunnel and TLS handshake together. A connection that does not open in time is MC_STATUS_TIMEOUT and, as nothing was sent, is retried like a refused one.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_connect_timeout_ms(OptionsHandle options, uint ms);
 
-        /// <summary>Sets the time allowed for a whole request, reading the body included, in milliseconds (&gt; 0). A server that stops or trickles is cut off after it.</summary>
+        /// <summary>Sets the time allowed for one attempt of a call, in milliseconds (&gt; 0): sending, waiting and reading the whole answer, and for API 2.0 clients the token requests the attempt needs. A server that stops or trickles is cut off when it runs out (MC_STATUS_TIMEOUT, not retried: the next attempt would wait as long).</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_timeout_ms(OptionsHandle options, uint ms);
 
@@ -260,11 +333,11 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_allow_insecure_http(OptionsHandle options, [MarshalAs(UnmanagedType.I1)] bool allow);
 
-        /// <summary>Trusts the CA certificates in the PEM file at `path`, in addition to the system's: for TLS-inspecting proxies or private servers. NULL removes a bundle set earlier. The file is read by mc_client_new(), which fails with MC_STATUS_IO if it is unreadable or holds no certificate. Certificate verification itself cannot be turned off.</summary>
+        /// <summary>Trusts the CA certificates in the PEM file at `path`, in addition to the system's: for TLS-inspecting proxies or private servers. NULL removes a bundle set earlier. The file is read by mc_client_new(), which fails with MC_STATUS_IO if it is unreadable, larger than 8 MiB or holds no certificate. Certificate verification itself cannot be turned off, and certificates are checked against host names: an https:// base URL with an IP address is MC_STATUS_INVALID_URL.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_ca_bundle(OptionsHandle options, byte[]? path);
 
-        /// <summary>Sets the largest response body accepted, in bytes (&gt; 0); a larger one gives MC_STATUS_RESPONSE_TOO_LARGE.</summary>
+        /// <summary>Sets the largest response accepted, in bytes (&gt; 0): the body, counted both decoded and as it arrives on the connection (where chunked framing counts too), plus up to 64 KiB of headers. A larger response gives MC_STATUS_RESPONSE_TOO_LARGE as soon as the limit is crossed; no memory beyond it is ever allocated for a response.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_max_response_bytes(OptionsHandle options, ulong bytes);
 
@@ -276,7 +349,7 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_retry_after_send(OptionsHandle options, [MarshalAs(UnmanagedType.I1)] bool enabled);
 
-        /// <summary>Sets the proxy. NULL (the default) takes it from the environment: https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY. "" disables proxying. Otherwise "http://[user:password@]host:port", used with HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().</summary>
+        /// <summary>Sets the proxy. NULL (the default) takes it from the environment: https_proxy / HTTPS_PROXY (http_proxy for http:// base URLs), then all_proxy / ALL_PROXY, skipping hosts listed in no_proxy / NO_PROXY and always skipping loopback targets (localhost, 127.0.0.0/8, ::1), whose requests would otherwise leave the machine. "" disables proxying. Otherwise "http://[user:password@]host:port" (at most 2048 bytes), used with HTTP CONNECT for every target, so TLS stays end-to-end. Checked by mc_client_new().</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_options_set_proxy(OptionsHandle options, byte[]? proxyUrl);
 
@@ -300,11 +373,11 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_client_new_from_variables(IntPtr[] names, IntPtr[] values, UIntPtr count, OptionsHandle options, out ClientHandle @out);
 
-        /// <summary>Creates a client from a Postman environment export (the file of Mimecast's Postman guide). Keys are matched case-insensitively, ignoring spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey), AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id and client_secret. Disabled entries are ignored. An unreadable file gives MC_STATUS_IO; a file that is not a Postman environment or lacks a key gives MC_STATUS_INVALID_ARGUMENT naming it.</summary>
+        /// <summary>Creates a client from a Postman environment export (the file of Mimecast's Postman guide). Keys are matched case-insensitively, ignoring spaces, '-' and '_': ApplicationID (or appId), ApplicationKey (appKey), AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0 client_id and client_secret. Disabled entries are ignored. An unreadable file, or one larger than 1 MiB, gives MC_STATUS_IO; a file that is not a Postman environment or lacks a key gives MC_STATUS_INVALID_ARGUMENT naming it.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_client_new_from_postman(byte[]? path, OptionsHandle options, out ClientHandle @out);
 
-        /// <summary>Frees a client and wipes its keys from memory. NULL is ignored. The client must not be in use by another thread.</summary>
+        /// <summary>Frees a client: closes its connections and wipes its keys, secrets and tokens from memory (see Memory above). NULL is ignored. The client must not be in use by another thread. A pager made from it keeps what it needs alive until the pager is freed too.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void mc_client_free(IntPtr client);
 
@@ -347,5 +420,69 @@ namespace Mimecast.Native
         /// <summary>Frees a pager. NULL is ignored.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void mc_pager_free(IntPtr pager);
+
+        /// <summary>Starts a request. `method` is GET, POST, PUT, PATCH or DELETE (any case); `path` is the path only, as for mc_request() (no query string: add parameters with mc_call_add_query()). Anything else gives MC_STATUS_INVALID_ARGUMENT. Free with mc_call_free().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_call_new(byte[]? method, byte[]? path, out CallHandle @out);
+
+        /// <summary>Frees a request. NULL is ignored.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_call_free(IntPtr call);
+
+        /// <summary>Adds a query parameter; the library encodes it. The name must be non-empty and free of control characters; the value may be any text.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_call_add_query(CallHandle call, byte[]? name, byte[]? value);
+
+        /// <summary>Adds a request header. Headers the library sets itself are refused with MC_STATUS_INVALID_ARGUMENT: Authorization, Proxy-Authorization, Host, Content-Type (give it with the body), Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE, Trailer, Expect, User-Agent, Cookie and every x-mc-* header. Names are HTTP tokens; values printable ASCII.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_call_add_header(CallHandle call, byte[]? name, byte[]? value);
+
+        /// <summary>Sets a JSON body, sent exactly as written after checking that it is one JSON value (Content-Type: application/json).</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_call_set_json(CallHandle call, byte[]? json);
+
+        /// <summary>Sets a body of any type: `len` bytes at `bytes` (NULL only when `len` is 0), with the given Content-Type. At most 32 MiB.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_call_set_body(CallHandle call, byte[]? contentType, byte[]? bytes, UIntPtr len);
+
+        /// <summary>How the answer is read: one of the mc_response_mode values (MC_RESPONSE_MODE_JSON by default). An integer rather than the enum so that no value a C caller can pass is undefined behaviour; others give MC_STATUS_INVALID_ARGUMENT.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_call_set_response_mode(CallHandle call, uint mode);
+
+        /// <summary>Sends a request, signed (API 1.0) or with the bearer token (API 2.0), and reads the whole answer.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_send(ClientHandle client, CallHandle call, out IntPtr @out);
+
+        /// <summary>The first value of the response header `name` (any case), or NULL when there is none. Borrowed from the response: valid until it is freed.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr mc_response_header(IntPtr response, byte[]? name);
+
+        /// <summary>Frees a response returned by mc_send(). NULL is ignored.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_response_free(IntPtr response);
+
+        /// <summary>Starts a pull over every page of any paged request: a POST pages as an API 1.0 envelope (its body, a JSON object or none, gets `meta.pagination`), anything else as API 2.0 REST (`pageSize` and `nextPage` query parameters; the answer's `@nextPage` is the next cursor and `isCaughtUp: true` ends the pull). The call is copied: it may be freed afterwards. Use mc_pager_next() for pages, mc_pager_next_item() for items. Free with mc_pager_free().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_pager_new_call(ClientHandle client, CallHandle call, uint pageSize, out PagerHandle @out);
+
+        /// <summary>For an API 1.0 pull: takes the items from the member `key` (an array) of each data item instead of the data items themselves. The log endpoints that wrap their list do this by default: /api/ttp/url/get-logs (clickLogs), /api/ttp/attachment/get-logs (attachmentLogs), /api/ttp/impersonation/get-logs (impersonationLogs), /api/archive/get-archive-search-logs and /api/audit/get-archive-search-logs (logs). NULL restores the data items. Call before the first mc_pager_next_item().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_pager_set_items_key(PagerHandle pager, byte[]? key);
+
+        /// <summary>Fetches the next item of the pull, fetching pages as needed.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_pager_next_item(PagerHandle pager, out IntPtr itemJson);
+
+        /// <summary>Sets the host that answers region discovery (mc_discover_base_url): NULL for the global https://api.mimecast.com (the default), or an https://host[:port] URL (http:// only to loopback, as for base URLs).</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_options_set_discovery_url(OptionsHandle options, byte[]? url);
+
+        /// <summary>Finds the API base URL of the account `email` belongs to, as Mimecast's own tools do: POST /api/login/discover-authentication on the discovery host (unsigned; `app_id` is sent when not NULL). On success `*base_url` receives e.g. "https://eu-api.mimecast.com" (free with mc_free()). An address Mimecast knows no region for gives MC_STATUS_API_FAILURE; an answer that names something other than a plain API base URL gives MC_STATUS_MALFORMED_RESPONSE. `options` may be NULL.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_discover_base_url(byte[]? email, byte[]? appId, OptionsHandle options, out IntPtr baseUrl);
+
+        /// <summary>Creates an API 1.0 client for the account `email` belongs to: like mc_client_new(), with the base URL found by mc_discover_base_url() first.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_client_new_discover(byte[]? email, byte[]? appId, byte[]? appKey, byte[]? accessKey, byte[]? secretKey, OptionsHandle options, out ClientHandle @out);
     }
 }

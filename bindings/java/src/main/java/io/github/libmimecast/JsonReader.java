@@ -19,8 +19,8 @@ import java.util.Map;
  *
  * <p>The JDK has no JSON reader and this binding depends on JNA alone; callers who prefer their
  * own library (Jackson, Gson) read {@link MimecastResponse#rawJson()} instead. It accepts
- * exactly the nesting the core accepts ({@link NativeMethods#MAX_DEPTH}), so no body the core
- * accepted is refused here.
+ * exactly the nesting the core accepts ({@link NativeMethods#MC_MAX_JSON_DEPTH}), so no body
+ * the core accepted is refused here.
  */
 final class JsonReader {
     private final String text;
@@ -96,8 +96,8 @@ final class JsonReader {
     }
 
     private void enter() {
-        if (++depth > NativeMethods.MAX_DEPTH) {
-            throw error("nested deeper than " + NativeMethods.MAX_DEPTH + " levels");
+        if (++depth > NativeMethods.MC_MAX_JSON_DEPTH) {
+            throw error("nested deeper than " + NativeMethods.MC_MAX_JSON_DEPTH + " levels");
         }
     }
 

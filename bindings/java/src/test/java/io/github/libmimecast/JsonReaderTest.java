@@ -56,7 +56,7 @@ class JsonReaderTest {
 
     @Test
     void nestsExactlyAsDeepAsTheCore() {
-        int max = NativeMethods.MAX_DEPTH;
+        int max = NativeMethods.MC_MAX_JSON_DEPTH;
         JsonReader.parse("[".repeat(max) + "]".repeat(max));
         assertThrows(IllegalArgumentException.class,
                 () -> JsonReader.parse("[".repeat(max + 1) + "]".repeat(max + 1)));

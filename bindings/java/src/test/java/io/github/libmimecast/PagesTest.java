@@ -84,9 +84,9 @@ class PagesTest extends EmulatorTest {
             }
             assertTrue(e != null, "the cycle was not detected");
             assertEquals(MimecastStatus.MALFORMED_RESPONSE, e.status());
-            // Pages 1 and 2 arrive; page 3 names page 2's token again: the pull ends there
-            // instead of looping (A -> B -> A).
-            assertEquals(2, seen);
+            // Pages 1, 2 and 3 arrive; page 3 names page 2's token again, so the pull ends at
+            // the next call instead of looping (A -> B -> A), without a fourth request.
+            assertEquals(3, seen);
             assertEquals(3, emu.requests().size());
             assertTrue(e.getMessage().contains("token"), e.getMessage());
         }

@@ -69,8 +69,8 @@ class SharedTablesTest extends EmulatorTest {
             return n.intValue();
         }
         return switch ((String) value) {
-            case "MAX_DEPTH" -> NativeMethods.MAX_DEPTH;
-            case "MAX_DEPTH + 1" -> NativeMethods.MAX_DEPTH + 1;
+            case "MC_MAX_JSON_DEPTH" -> NativeMethods.MC_MAX_JSON_DEPTH;
+            case "MC_MAX_JSON_DEPTH + 1" -> NativeMethods.MC_MAX_JSON_DEPTH + 1;
             default -> throw new IllegalArgumentException("unknown depth " + value);
         };
     }

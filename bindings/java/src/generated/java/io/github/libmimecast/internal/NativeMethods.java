@@ -28,10 +28,16 @@ public interface NativeMethods extends Library {
     String HEADER_VERSION = "0.1.0";
 
     /**
+     * Largest request body the library sends. Mimecast's requests are small; anything this big is
+     * a mistake in the caller's code.
+     */
+    int MC_MAX_REQUEST_BYTES = 33554432;
+
+    /**
      * Deepest nesting of arrays and objects accepted, in requests and responses alike, in every
      * language (the bindings read what the core accepted, so they accept exactly this).
      */
-    int MAX_DEPTH = 128;
+    int MC_MAX_JSON_DEPTH = 128;
 
     /** Every function declared below, to check the library exports them. */
     List<String> FUNCTION_NAMES = List.of(
@@ -70,7 +76,23 @@ public interface NativeMethods extends Library {
             "mc_request",
             "mc_pager_new",
             "mc_pager_next",
-            "mc_pager_free");
+            "mc_pager_free",
+            "mc_call_new",
+            "mc_call_free",
+            "mc_call_add_query",
+            "mc_call_add_header",
+            "mc_call_set_json",
+            "mc_call_set_body",
+            "mc_call_set_response_mode",
+            "mc_send",
+            "mc_response_header",
+            "mc_response_free",
+            "mc_pager_new_call",
+            "mc_pager_set_items_key",
+            "mc_pager_next_item",
+            "mc_options_set_discovery_url",
+            "mc_discover_base_url",
+            "mc_client_new_discover");
 
     /** C's size_t: an unsigned integer as wide as a pointer. */
     final class SizeT extends IntegerType {
@@ -271,6 +293,69 @@ public interface NativeMethods extends Library {
     }
 
     /**
+     * Layout of mc_header. One response header. Both strings are NUL-terminated and owned by the
+     * mc_response they belong to.
+     */
+    @Structure.FieldOrder({
+            "name",
+            "value"
+    })
+    final class NativeHeader extends Structure {
+        /** name: The name, in lower case. */
+        public Pointer name;
+
+        /** value: The value as sent. */
+        public Pointer value;
+
+        /** Reads the mc_header at {@code address} (owned by the library). */
+        public NativeHeader(Pointer address) {
+            super(address);
+            read();
+        }
+    }
+
+    /**
+     * Layout of mc_response. The answer to mc_send(). Read-only; freed with mc_response_free().
+     * Only the library allocates this struct, so fields may be appended in later versions.
+     */
+    @Structure.FieldOrder({
+            "httpStatus",
+            "body",
+            "bodyLen",
+            "headers",
+            "headersLen",
+            "retries"
+    })
+    final class NativeResponse extends Structure {
+        /** http_status: The HTTP status. */
+        public int httpStatus;
+
+        /**
+         * body: The body: <code>body_len</code> bytes, followed by a NUL that is not part of it
+         * (so a text body can be used as a C string). Never NULL.
+         */
+        public Pointer body;
+
+        /** body_len: Bytes in <code>body</code>, the NUL excluded. */
+        public SizeT bodyLen;
+
+        /** headers: The response headers, in the order received. */
+        public Pointer headers;
+
+        /** headers_len: Entries in <code>headers</code>. */
+        public SizeT headersLen;
+
+        /** retries: How many times the request was retried before this answer. */
+        public int retries;
+
+        /** Reads the mc_response at {@code address} (owned by the library). */
+        public NativeResponse(Pointer address) {
+            super(address);
+            read();
+        }
+    }
+
+    /**
      * The library version, e.g. "0.1.0": a static string, never freed. Equal to MIMECAST_VERSION
      * when header and library match.
      */
@@ -333,12 +418,18 @@ public interface NativeMethods extends Library {
     /** Frees options. NULL is ignored. */
     void mc_options_free(Pointer options);
 
-    /** Sets the time allowed to open a connection (TCP and TLS), in milliseconds (&gt; 0). */
+    /**
+     * Sets the time allowed to open a connection, in milliseconds (&gt; 0): name lookup, TCP
+     * connect, proxy tunnel and TLS handshake together. A connection that does not open in time is
+     * MC_STATUS_TIMEOUT and, as nothing was sent, is retried like a refused one.
+     */
     int mc_options_set_connect_timeout_ms(Pointer options, int ms);
 
     /**
-     * Sets the time allowed for a whole request, reading the body included, in milliseconds (&gt;
-     * 0). A server that stops or trickles is cut off after it.
+     * Sets the time allowed for one attempt of a call, in milliseconds (&gt; 0): sending, waiting
+     * and reading the whole answer, and for API 2.0 clients the token requests the attempt needs.
+     * A server that stops or trickles is cut off when it runs out (MC_STATUS_TIMEOUT, not retried:
+     * the next attempt would wait as long).
      */
     int mc_options_set_timeout_ms(Pointer options, int ms);
 
@@ -351,14 +442,18 @@ public interface NativeMethods extends Library {
     /**
      * Trusts the CA certificates in the PEM file at <code>path</code>, in addition to the
      * system's: for TLS-inspecting proxies or private servers. NULL removes a bundle set earlier.
-     * The file is read by mc_client_new(), which fails with MC_STATUS_IO if it is unreadable or
-     * holds no certificate. Certificate verification itself cannot be turned off.
+     * The file is read by mc_client_new(), which fails with MC_STATUS_IO if it is unreadable,
+     * larger than 8 MiB or holds no certificate. Certificate verification itself cannot be turned
+     * off, and certificates are checked against host names: an https:// base URL with an IP
+     * address is MC_STATUS_INVALID_URL.
      */
     int mc_options_set_ca_bundle(Pointer options, byte[] path);
 
     /**
-     * Sets the largest response body accepted, in bytes (&gt; 0); a larger one gives
-     * MC_STATUS_RESPONSE_TOO_LARGE.
+     * Sets the largest response accepted, in bytes (&gt; 0): the body, counted both decoded and as
+     * it arrives on the connection (where chunked framing counts too), plus up to 64 KiB of
+     * headers. A larger response gives MC_STATUS_RESPONSE_TOO_LARGE as soon as the limit is
+     * crossed; no memory beyond it is ever allocated for a response.
      */
     int mc_options_set_max_response_bytes(Pointer options, long bytes);
 
@@ -384,8 +479,10 @@ public interface NativeMethods extends Library {
     /**
      * Sets the proxy. NULL (the default) takes it from the environment: https_proxy / HTTPS_PROXY
      * (http_proxy for http:// base URLs), then all_proxy / ALL_PROXY, skipping hosts listed in
-     * no_proxy / NO_PROXY. "" disables proxying. Otherwise "http://[user:password&#64;]host:port",
-     * used with HTTP CONNECT (TLS stays end-to-end). Checked by mc_client_new().
+     * no_proxy / NO_PROXY and always skipping loopback targets (localhost, 127.0.0.0/8, ::1),
+     * whose requests would otherwise leave the machine. "" disables proxying. Otherwise
+     * "http://[user:password&#64;]host:port" (at most 2048 bytes), used with HTTP CONNECT for
+     * every target, so TLS stays end-to-end. Checked by mc_client_new().
      */
     int mc_options_set_proxy(Pointer options, byte[] proxyUrl);
 
@@ -476,15 +573,16 @@ public interface NativeMethods extends Library {
      * Creates a client from a Postman environment export (the file of Mimecast's Postman guide).
      * Keys are matched case-insensitively, ignoring spaces, '-' and '_': ApplicationID (or appId),
      * ApplicationKey (appKey), AccessKey, SecretKey, baseUrl (BaseURL, url), and for API 2.0
-     * client_id and client_secret. Disabled entries are ignored. An unreadable file gives
-     * MC_STATUS_IO; a file that is not a Postman environment or lacks a key gives
-     * MC_STATUS_INVALID_ARGUMENT naming it.
+     * client_id and client_secret. Disabled entries are ignored. An unreadable file, or one larger
+     * than 1 MiB, gives MC_STATUS_IO; a file that is not a Postman environment or lacks a key
+     * gives MC_STATUS_INVALID_ARGUMENT naming it.
      */
     int mc_client_new_from_postman(byte[] path, Pointer options, PointerByReference out);
 
     /**
-     * Frees a client and wipes its keys from memory. NULL is ignored. The client must not be in
-     * use by another thread.
+     * Frees a client: closes its connections and wipes its keys, secrets and tokens from memory
+     * (see Memory above). NULL is ignored. The client must not be in use by another thread. A
+     * pager made from it keeps what it needs alive until the pager is freed too.
      */
     void mc_client_free(Pointer client);
 
@@ -574,7 +672,8 @@ public interface NativeMethods extends Library {
      * <p>
      * On success <code>*page_json</code> receives the page's whole envelope (free with mc_free()),
      * or NULL when the pull is over: after the last page (no <code>next</code> token), or after a
-     * page with no data. A page token the server already sent in this pull gives
+     * page with no data. When a page names, as the next one, a page token the server already sent
+     * in this pull, that page is returned and the following call gives
      * MC_STATUS_MALFORMED_RESPONSE and ends the pull (the pages form a cycle that would never
      * end). After any other failure the pager has not moved: calling again retries the same page.
      * Failures are those of mc_request_page().
@@ -583,4 +682,134 @@ public interface NativeMethods extends Library {
 
     /** Frees a pager. NULL is ignored. */
     void mc_pager_free(Pointer pager);
+
+    /**
+     * Starts a request. <code>method</code> is GET, POST, PUT, PATCH or DELETE (any case);
+     * <code>path</code> is the path only, as for mc_request() (no query string: add parameters
+     * with mc_call_add_query()). Anything else gives MC_STATUS_INVALID_ARGUMENT. Free with
+     * mc_call_free().
+     */
+    int mc_call_new(byte[] method, byte[] path, PointerByReference out);
+
+    /** Frees a request. NULL is ignored. */
+    void mc_call_free(Pointer call);
+
+    /**
+     * Adds a query parameter; the library encodes it. The name must be non-empty and free of
+     * control characters; the value may be any text.
+     */
+    int mc_call_add_query(Pointer call, byte[] name, byte[] value);
+
+    /**
+     * Adds a request header. Headers the library sets itself are refused with
+     * MC_STATUS_INVALID_ARGUMENT: Authorization, Proxy-Authorization, Host, Content-Type (give it
+     * with the body), Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE,
+     * Trailer, Expect, User-Agent, Cookie and every x-mc-* header. Names are HTTP tokens; values
+     * printable ASCII.
+     */
+    int mc_call_add_header(Pointer call, byte[] name, byte[] value);
+
+    /**
+     * Sets a JSON body, sent exactly as written after checking that it is one JSON value
+     * (Content-Type: application/json).
+     */
+    int mc_call_set_json(Pointer call, byte[] json);
+
+    /**
+     * Sets a body of any type: <code>len</code> bytes at <code>bytes</code> (NULL only when
+     * <code>len</code> is 0), with the given Content-Type. At most 32 MiB.
+     */
+    int mc_call_set_body(Pointer call, byte[] contentType, byte[] bytes, SizeT len);
+
+    /**
+     * How the answer is read: one of the mc_response_mode values (MC_RESPONSE_MODE_JSON by
+     * default). An integer rather than the enum so that no value a C caller can pass is undefined
+     * behaviour; others give MC_STATUS_INVALID_ARGUMENT.
+     */
+    int mc_call_set_response_mode(Pointer call, int mode);
+
+    /**
+     * Sends a request, signed (API 1.0) or with the bearer token (API 2.0), and reads the whole
+     * answer.
+     * <p>
+     * On success <code>*out</code> receives the response; free it with mc_response_free(). What
+     * counts as success depends on the call's response mode (see mc_response_mode). Retries: a 429
+     * or a connection that never opened always; a failure once the request may have reached the
+     * server only for GET, PUT and DELETE, or with mc_options_set_retry_after_send(). Blocks as
+     * the header's Blocking rule says. Thread-safe.
+     */
+    int mc_send(Pointer client, Pointer call, PointerByReference out);
+
+    /**
+     * The first value of the response header <code>name</code> (any case), or NULL when there is
+     * none. Borrowed from the response: valid until it is freed.
+     */
+    Pointer mc_response_header(Pointer response, byte[] name);
+
+    /** Frees a response returned by mc_send(). NULL is ignored. */
+    void mc_response_free(Pointer response);
+
+    /**
+     * Starts a pull over every page of any paged request: a POST pages as an API 1.0 envelope (its
+     * body, a JSON object or none, gets <code>meta.pagination</code>), anything else as API 2.0
+     * REST (<code>pageSize</code> and <code>nextPage</code> query parameters; the answer's
+     * <code>&#64;nextPage</code> is the next cursor and <code>isCaughtUp: true</code> ends the
+     * pull). The call is copied: it may be freed afterwards. Use mc_pager_next() for pages,
+     * mc_pager_next_item() for items. Free with mc_pager_free().
+     */
+    int mc_pager_new_call(Pointer client, Pointer call, int pageSize, PointerByReference out);
+
+    /**
+     * For an API 1.0 pull: takes the items from the member <code>key</code> (an array) of each
+     * data item instead of the data items themselves. The log endpoints that wrap their list do
+     * this by default: /api/ttp/url/get-logs (clickLogs), /api/ttp/attachment/get-logs
+     * (attachmentLogs), /api/ttp/impersonation/get-logs (impersonationLogs),
+     * /api/archive/get-archive-search-logs and /api/audit/get-archive-search-logs (logs). NULL
+     * restores the data items. Call before the first mc_pager_next_item().
+     */
+    int mc_pager_set_items_key(Pointer pager, byte[] key);
+
+    /**
+     * Fetches the next item of the pull, fetching pages as needed.
+     * <p>
+     * On success <code>*item_json</code> receives the item's JSON text exactly as the server sent
+     * it (free with mc_free()), or NULL when the pull is over. Pages without items end the pull,
+     * as for mc_pager_next(); the same cycle rule applies. Do not mix with mc_pager_next() on one
+     * pager.
+     */
+    int mc_pager_next_item(Pointer pager, PointerByReference itemJson);
+
+    /**
+     * Sets the host that answers region discovery (mc_discover_base_url): NULL for the global
+     * https://api.mimecast.com (the default), or an https://host[:port] URL (http:// only to
+     * loopback, as for base URLs).
+     */
+    int mc_options_set_discovery_url(Pointer options, byte[] url);
+
+    /**
+     * Finds the API base URL of the account <code>email</code> belongs to, as Mimecast's own tools
+     * do: POST /api/login/discover-authentication on the discovery host (unsigned;
+     * <code>app_id</code> is sent when not NULL). On success <code>*base_url</code> receives e.g.
+     * "https://eu-api.mimecast.com" (free with mc_free()). An address Mimecast knows no region for
+     * gives MC_STATUS_API_FAILURE; an answer that names something other than a plain API base URL
+     * gives MC_STATUS_MALFORMED_RESPONSE. <code>options</code> may be NULL.
+     */
+    int mc_discover_base_url(
+            byte[] email,
+            byte[] appId,
+            Pointer options,
+            PointerByReference baseUrl);
+
+    /**
+     * Creates an API 1.0 client for the account <code>email</code> belongs to: like
+     * mc_client_new(), with the base URL found by mc_discover_base_url() first.
+     */
+    int mc_client_new_discover(
+            byte[] email,
+            byte[] appId,
+            byte[] appKey,
+            byte[] accessKey,
+            byte[] secretKey,
+            Pointer options,
+            PointerByReference out);
 }

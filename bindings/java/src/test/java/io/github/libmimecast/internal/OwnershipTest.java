@@ -53,16 +53,24 @@ class OwnershipTest {
             "mc_request_page", List.of("string", "string"),
             "mc_pager_new", List.of("pager"));
     private static final Map<String, List<String>> MORE_OUTS = Map.of(
-            "mc_pager_next", List.of("string"));
+            "mc_pager_next", List.of("string"),
+            "mc_pager_next_item", List.of("string"),
+            "mc_pager_new_call", List.of("pager"),
+            "mc_call_new", List.of("call"),
+            "mc_send", List.of("response"),
+            "mc_discover_base_url", List.of("string"),
+            "mc_client_new_discover", List.of("client"));
     /** Functions whose returned Pointer is an object to free. */
     private static final Map<String, String> RETURNS = Map.of("mc_options_new", "options");
-    /** Functions whose returned Pointer is borrowed (static or thread-local): never freed. */
+    /** Functions whose returned Pointer is borrowed (static, thread-local or owned by an
+     * argument): never freed. */
     private static final List<String> BORROWED = List.of("mc_version", "mc_status_name",
-            "mc_last_error_message", "mc_last_error_code", "mc_last_error_api_message");
+            "mc_last_error_message", "mc_last_error_code", "mc_last_error_api_message",
+            "mc_response_header");
     private static final Map<String, String> FREES = Map.of("mc_free", "string",
             "mc_client_free", "client", "mc_options_free", "options",
             "mc_signed_headers_free", "signed_headers", "mc_account_free", "account",
-            "mc_pager_free", "pager");
+            "mc_pager_free", "pager", "mc_call_free", "call", "mc_response_free", "response");
 
     /** The recording proxy. */
     static final class Tracker implements InvocationHandler {
