@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
 .PHONY: help setup build demo test lint debian-crates check-header bindings check-bindings test-rust test-emulator test-c test-c-valgrind test-c-asan \
-        test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell java test-java bench clean
+        test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell java test-java test-java-arm64 bench clean
 
 help:
 	@echo "make setup    install build/test dependencies (Debian, offline crates)"
@@ -102,6 +102,12 @@ java: build
 # and builds examples/java with Maven against it.
 test-java: build
 	bash bindings/java/run-tests.sh
+
+# The same suite on Linux arm64: an arm64 JVM under qemu-aarch64 loads the jar's
+# linux-aarch64/libmimecast.so. Needs target/aarch64-unknown-linux-gnu/release/libmimecast.so;
+# not part of make test (about four minutes).
+test-java-arm64: build
+	bash bindings/java/test-arm64.sh
 
 bench: build
 	bash bench/run.sh

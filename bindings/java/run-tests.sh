@@ -6,6 +6,9 @@
 # against it. Needs target/release/libmimecast.so (cargo build --release).
 #
 #   bash bindings/java/run-tests.sh [JUnit console options, e.g. --select-class io.github.libmimecast.PagesTest]
+#
+# Tests tagged "host-jvm" start other programs with this machine's JVM and Maven: test-arm64.sh
+# leaves them out.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -26,7 +29,9 @@ javac --release 17 -encoding UTF-8 -Xlint:all,-processing -Werror -cp "$jar:$jna
 
 args=("$@")
 [[ ${#args[@]} -gt 0 ]] || args=(--scan-class-path "$classes")
-java -Dmimecast.repo.root="$root" -Dmimecast.jar="$jar" -Dmimecast.pom="$out/mimecast-$version.pom" \
+# MIMECAST_TEST_JAVA: the java command to run the tests with (test-arm64.sh runs an arm64 JVM).
+read -ra java_cmd <<<"${MIMECAST_TEST_JAVA:-java}"
+"${java_cmd[@]}" -Dmimecast.repo.root="$root" -Dmimecast.jar="$jar" -Dmimecast.pom="$out/mimecast-$version.pom" \
     -Dmimecast.jna="$jna" -Dmimecast.test.classes="$classes" \
     -jar "$junit" --class-path "$jar:$jna:$classes" --disable-banner --fail-if-no-tests \
     --details=tree --details-theme=ascii --disable-ansi-colors "${args[@]}"

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * emulator; and the README's single-file way to run it. Maven runs with Debian's repository
  * (/usr/share/maven-repo) as its only remote, so nothing is downloaded.
  */
+@Tag("host-jvm")
 class ExampleTest extends EmulatorTest {
     private static final String VERSION = Repo.cargoVersion();
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.libmimecast.internal.NativeMethods;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -54,6 +55,85 @@ class PackagingTest {
             }
         }
         return "unknown";
+    }
+
+    /** The names a library exports: ELF64 .dynsym functions, or a PE32+ export table. */
+    static Set<String> exports(byte[] b) {
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        Set<String> names = new TreeSet<>();
+        if (machine(b).startsWith("ELF")) {
+            long shoff = buf.getLong(0x28);
+            int shentsize = buf.getShort(0x3a) & 0xffff;
+            int shnum = buf.getShort(0x3c) & 0xffff;
+            for (int i = 0; i < shnum; i++) {
+                int sh = (int) shoff + i * shentsize;
+                if (buf.getInt(sh + 4) != 11) { // SHT_DYNSYM
+                    continue;
+                }
+                int symOff = (int) buf.getLong(sh + 24);
+                int symSize = (int) buf.getLong(sh + 32);
+                int strSh = (int) shoff + buf.getInt(sh + 40) * shentsize;
+                int strOff = (int) buf.getLong(strSh + 24);
+                for (int sym = symOff; sym < symOff + symSize; sym += 24) {
+                    boolean function = (buf.get(sym + 4) & 0xf) == 2;
+                    boolean defined = buf.getShort(sym + 6) != 0;
+                    if (function && defined) {
+                        names.add(cString(b, strOff + buf.getInt(sym)));
+                    }
+                }
+            }
+        } else if (machine(b).startsWith("PE")) {
+            int pe = buf.getInt(0x3c);
+            int sections = buf.getShort(pe + 6) & 0xffff;
+            int optional = pe + 24;
+            int exportRva = buf.getInt(optional + 112); // data directory 0 of a PE32+ header
+            int table = optional + (buf.getShort(pe + 20) & 0xffff);
+            java.util.function.IntUnaryOperator offset = rva -> {
+                for (int i = 0; i < sections; i++) {
+                    int sec = table + i * 40;
+                    int va = buf.getInt(sec + 12);
+                    int size = Math.max(buf.getInt(sec + 8), buf.getInt(sec + 16));
+                    if (rva >= va && rva < va + size) {
+                        return rva - va + buf.getInt(sec + 20);
+                    }
+                }
+                throw new IllegalArgumentException("RVA outside every section");
+            };
+            int dir = offset.applyAsInt(exportRva);
+            int count = buf.getInt(dir + 24);
+            int namesAt = offset.applyAsInt(buf.getInt(dir + 32));
+            for (int i = 0; i < count; i++) {
+                names.add(cString(b, offset.applyAsInt(buf.getInt(namesAt + 4 * i))));
+            }
+        }
+        return names;
+    }
+
+    private static String cString(byte[] b, int at) {
+        int end = at;
+        while (b[end] != 0) {
+            end++;
+        }
+        return new String(b, at, end - at, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void everyBundledLibraryExportsEveryDeclaredFunction() throws Exception {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            int checked = 0;
+            for (String n : SOURCES.keySet()) {
+                if (jar.getEntry(n) == null) {
+                    continue;
+                }
+                Set<String> missing = new TreeSet<>(NativeMethods.FUNCTION_NAMES);
+                missing.removeAll(exports(entry(jar, n)));
+                assertEquals(Set.of(), missing, n + " lacks functions of the header");
+                checked++;
+            }
+            assertTrue(checked >= 1);
+        }
+        // The reader can fail: a library of another kind exports nothing it would accept.
+        assertEquals(Set.of(), exports(new byte[64]));
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +100,7 @@ class LoaderTest {
     }
 
     @Test
+    @Tag("host-jvm")
     void mimecastLibraryOverrides() {
         String release = Repo.path("target/release/libmimecast.so").toString();
         String classpath = Subprocess.classpath(System.getProperty("mimecast.jar"));
@@ -115,6 +117,7 @@ class LoaderTest {
     }
 
     @Test
+    @Tag("host-jvm")
     void aJarWithoutThisPlatformsLibrarySaysWhereItLooked(@TempDir Path dir) throws Exception {
         // A copy of the jar without its native libraries, outside the repository.
         Path stripped = dir.resolve("mimecast-nonative.jar");
