@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,37 +42,51 @@ import org.junit.jupiter.api.Test;
 class OwnershipTest {
     private static final String EVENTS = "/api/audit/get-audit-events";
 
-    /** Functions whose PointerByReference parameters hand over an object, in order: its kind. */
-    private static final Map<String, List<String>> OUTS = Map.of(
-            "mc_client_new", List.of("client"),
-            "mc_client_new_oauth", List.of("client"),
-            "mc_client_new_from_env", List.of("client"),
-            "mc_client_new_from_variables", List.of("client"),
-            "mc_client_new_from_postman", List.of("client"),
-            "mc_sign", List.of("signed_headers"),
-            "mc_get_account", List.of("account"),
-            "mc_request", List.of("string"),
-            "mc_request_page", List.of("string", "string"),
-            "mc_pager_new", List.of("pager"));
-    private static final Map<String, List<String>> MORE_OUTS = Map.of(
-            "mc_pager_next", List.of("string"),
-            "mc_pager_next_item", List.of("string"),
-            "mc_pager_new_call", List.of("pager"),
-            "mc_call_new", List.of("call"),
-            "mc_send", List.of("response"),
-            "mc_discover_base_url", List.of("string"),
-            "mc_client_new_discover", List.of("client"));
-    /** Functions whose returned Pointer is an object to free. */
-    private static final Map<String, String> RETURNS = Map.of("mc_options_new", "options");
-    /** Functions whose returned Pointer is borrowed (static, thread-local or owned by an
-     * argument): never freed. */
-    private static final List<String> BORROWED = List.of("mc_version", "mc_status_name",
-            "mc_last_error_message", "mc_last_error_code", "mc_last_error_api_message",
-            "mc_response_header");
-    private static final Map<String, String> FREES = Map.of("mc_free", "string",
-            "mc_client_free", "client", "mc_options_free", "options",
-            "mc_signed_headers_free", "signed_headers", "mc_account_free", "account",
-            "mc_pager_free", "pager", "mc_call_free", "call", "mc_response_free", "response");
+    /**
+     * What the header says about ownership, read from its text (not through the generator), by
+     * its own rule: "each object the library returns has exactly one way to be freed: char *
+     * with mc_free(), mc_X with mc_X_free()". An object comes out through a {@code T **}
+     * parameter (a {@code const T *const *} is an array going in) or as a non-const pointer
+     * return value; a {@code const char *} return is borrowed.
+     */
+    static final class Ownership {
+        /** function -> the C type of each object its out parameters hand over, in order. */
+        final Map<String, List<String>> outs = new TreeMap<>();
+        /** function -> the C type of the object it returns. */
+        final Map<String, String> returns = new TreeMap<>();
+        /** free function -> the C type it frees. */
+        final Map<String, String> frees = new TreeMap<>();
+
+        Ownership(String header) {
+            String text = header.replaceAll("(?s)/\\*.*?\\*/", " ").replace("MC_MUST_USE", " ");
+            Matcher m = Pattern.compile("([A-Za-z_][\\w \\*]*?)\\b(mc_\\w+)\\s*\\(([^()]*)\\)\\s*;")
+                    .matcher(text);
+            while (m.find()) {
+                String ret = m.group(1).trim().replaceAll("\\s+", " ");
+                String name = m.group(2);
+                List<String> out = new ArrayList<>();
+                for (String param : m.group(3).split(",")) {
+                    Matcher p = Pattern.compile("^ ?(const )?(\\w+) \\*( ?const)? ?\\* ?\\w+ ?$")
+                            .matcher(param.replaceAll("\\s+", " "));
+                    if (p.matches() && p.group(3) == null) {
+                        out.add(p.group(2));
+                    }
+                }
+                if (!out.isEmpty()) {
+                    outs.put(name, out);
+                }
+                if (ret.endsWith("*") && !ret.startsWith("const")) {
+                    returns.put(name, ret.replace("*", "").trim());
+                }
+                if (ret.equals("void") && name.endsWith("_free")) {
+                    String type = m.group(3).trim().replaceAll("\\s*\\*.*$", "");
+                    frees.put(name, type);
+                }
+            }
+        }
+    }
+
+    static final Ownership OWNERSHIP = new Ownership(Repo.read("include/mimecast.h"));
 
     /** The recording proxy. */
     static final class Tracker implements InvocationHandler {
@@ -99,13 +115,13 @@ class OwnershipTest {
             if (method.getDeclaringClass() == Object.class) {
                 return method.invoke(real, args);
             }
-            if (FREES.containsKey(name) && args[0] != null) {
+            if (OWNERSHIP.frees.containsKey(name) && args[0] != null) {
                 String kind = owned.remove(Pointer.nativeValue((Pointer) args[0]));
                 if (kind == null) {
                     errors.add(name + " of a pointer not owned (double free?)");
                     return null; // never let it reach the library
                 }
-                if (!kind.equals(FREES.get(name))) {
+                if (!kind.equals(OWNERSHIP.frees.get(name))) {
                     errors.add(name + " of a " + kind);
                     return null;
                 }
@@ -116,14 +132,14 @@ class OwnershipTest {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
-            if (RETURNS.containsKey(name)) {
-                own((Pointer) result, RETURNS.get(name), name);
+            if (OWNERSHIP.returns.containsKey(name)) {
+                own((Pointer) result, OWNERSHIP.returns.get(name), name);
             }
-            List<String> kinds = OUTS.containsKey(name) ? OUTS.get(name) : MORE_OUTS.get(name);
+            List<String> kinds = OWNERSHIP.outs.get(name);
             if (kinds != null && ((Integer) result) == 0) {
                 int i = 0;
                 for (Object arg : args) {
-                    if (arg instanceof PointerByReference ref) {
+                    if (arg instanceof PointerByReference ref) { // in the header's order
                         own(ref.getValue(), kinds.get(i++), name);
                     }
                 }
@@ -152,19 +168,23 @@ class OwnershipTest {
     }
 
     @Test
-    void everyFunctionThatHandsOverMemoryIsKnownHere() {
+    void theHeaderFollowsItsOwnershipRuleAndTheDeclarationsAgree() {
+        assertTrue(OWNERSHIP.outs.size() >= 10, OWNERSHIP.outs.toString());
+        assertEquals("mc_account", OWNERSHIP.outs.get("mc_get_account").get(0));
+        assertEquals(List.of("char", "char"), OWNERSHIP.outs.get("mc_request_page"));
+        assertEquals("mc_options", OWNERSHIP.returns.get("mc_options_new"));
+        assertEquals("char", OWNERSHIP.frees.get("mc_free"));
+        List<String> kinds = new ArrayList<>();
+        OWNERSHIP.outs.values().forEach(kinds::addAll);
+        kinds.addAll(OWNERSHIP.returns.values());
+        for (String kind : kinds) { // each kind handed over has its one free function
+            assertTrue(OWNERSHIP.frees.containsValue(kind), "nothing frees a " + kind);
+        }
         for (Method m : NativeMethods.class.getDeclaredMethods()) {
-            String name = m.getName();
-            boolean out = List.of(m.getParameterTypes()).contains(PointerByReference.class);
-            boolean pointer = m.getReturnType() == Pointer.class;
-            if (out) {
-                assertTrue(OUTS.containsKey(name) || MORE_OUTS.containsKey(name),
-                        name + " hands something over: say what frees it");
-            }
-            if (pointer) {
-                assertTrue(RETURNS.containsKey(name) || BORROWED.contains(name),
-                        name + " returns a pointer: owned or borrowed?");
-            }
+            long refs = List.of(m.getParameterTypes()).stream()
+                    .filter(t -> t == PointerByReference.class).count();
+            assertEquals(OWNERSHIP.outs.getOrDefault(m.getName(), List.of()).size(), refs,
+                    m.getName());
         }
     }
 
@@ -223,13 +243,13 @@ class OwnershipTest {
             }
             assertThrows(MimecastException.class,
                     () -> MimecastClient.create("mars", "a", "b", "c", "d"));
-            waitUntilFreed(tracker, "client");
-            waitUntilFreed(tracker, "pager");
+            waitUntilFreed(tracker, "mc_client");
+            waitUntilFreed(tracker, "mc_pager");
         }
         assertEquals(List.of(), tracker.errors);
         assertEquals(Map.of(), tracker.owned, "not freed");
-        for (String kind : List.of("client", "options", "signed_headers", "account", "string",
-                "pager")) {
+        for (String kind : List.of("mc_client", "mc_options", "mc_signed_headers", "mc_account",
+                "char", "mc_pager")) {
             assertTrue(tracker.handedOver.getOrDefault(kind, 0) > 0, kind + " never handed over");
         }
     }
