@@ -20,8 +20,9 @@
  *    mc_options with mc_options_free(), mc_signed_headers with
  *    mc_signed_headers_free(), mc_account with mc_account_free(), mc_pager
  *    with mc_pager_free(), mc_call with mc_call_free(), mc_response with
- *    mc_response_free(). Never pass them to free(). Every *_free function
- *    accepts NULL.
+ *    mc_response_free(), mc_cancel with mc_cancel_free(), mc_stream_options
+ *    with mc_stream_options_free(), mc_stream with mc_stream_free(). Never
+ *    pass them to free(). Every *_free function accepts NULL.
  *  - Thread-safety: every function may be called from any thread. One
  *    mc_client may be used by many threads at once (calls that need a new
  *    OAuth token wait for a single fetch, each no longer than its own
@@ -39,8 +40,10 @@
  *    towards the connect timeout. They stop retrying when the next wait
  *    would exceed the retry budget: in all, a call returns within the budget
  *    plus one timeout plus one connect timeout (defaults 60 + 60 + 10 s).
- *    Nothing else does network I/O. There is no cancel call: choose the
- *    timeouts and budget accordingly.
+ *    Nothing else does network I/O. To stop a call sooner, attach an
+ *    mc_cancel flag to the calling thread (mc_cancel_attach()) and raise it
+ *    from any other (mc_cancel_cancel()): the call returns
+ *    MC_STATUS_CANCELLED within about 20 ms, whatever it is waiting for.
  *  - Limits a server cannot push past: a response may occupy at most
  *    mc_options_set_max_response_bytes() plus 64 KiB of headers on the
  *    connection, counted as it is read; JSON nested deeper than
@@ -97,6 +100,11 @@
  accepted, so they accept exactly this).
  */
 #define MC_MAX_JSON_DEPTH 128
+
+/*
+ Longest single event accepted.
+ */
+#define MC_MAX_EVENT_BYTES 4194304
 
 /*
  Severity of a log message; lower is more severe.
@@ -229,7 +237,37 @@ typedef enum {
    A file named in the options (CA bundle) could not be read or parsed.
    */
   MC_STATUS_IO = 17,
+  /*
+   The call was cancelled through an mc_cancel handle (see
+   mc_cancel_attach()). Nothing more was sent after the cancel; a request
+   already sent may have been processed.
+   */
+  MC_STATUS_CANCELLED = 18,
+  /*
+   An event stream's checkpoint file cannot be used: it is corrupt, or
+   belongs to another account, kind of stream or query. The library
+   never starts over silently; see mc_stream_open().
+   */
+  MC_STATUS_CHECKPOINT = 19,
 } mc_status;
+
+/*
+ Which source a stream pulls.
+ */
+typedef enum {
+  /*
+   API 1.0 SIEM logs (`/api/audit/get-siem-logs`), zip files.
+   */
+  MC_STREAM_KIND_SIEM_V1 = 1,
+  /*
+   API 2.0 batch (`/siem/v1/batch/events/cg`), gzip files by link.
+   */
+  MC_STREAM_KIND_BATCH = 2,
+  /*
+   API 2.0 streaming (`/siem/v1/events/cg`), pages of events.
+   */
+  MC_STREAM_KIND_STREAM = 3,
+} mc_stream_kind;
 
 /*
  A request to send with mc_send(): a method, a path, query parameters,
@@ -238,6 +276,13 @@ typedef enum {
  may be sent many times, from many threads once it is no longer changed.
  */
 typedef struct mc_call mc_call;
+
+/*
+ A cancellation flag for calls in flight. Made by mc_cancel_new(), raised
+ by mc_cancel_cancel() from any thread, freed by mc_cancel_free().
+ Thread-safe. One flag may govern one call or many (on many threads).
+ */
+typedef struct mc_cancel mc_cancel;
 
 /*
  A Mimecast API client: credentials, base URL and a keep-alive connection
@@ -260,6 +305,20 @@ typedef struct mc_options mc_options;
  pagers, and other calls on the same client, may run on other threads).
  */
 typedef struct mc_pager mc_pager;
+
+/*
+ A pull of SIEM events, batch by batch, with an optional checkpoint file.
+ Made by mc_stream_open(), freed by mc_stream_free(). Not thread-safe:
+ one thread at a time (other calls on the same client may run elsewhere).
+ */
+typedef struct mc_stream mc_stream;
+
+/*
+ What an event stream pulls: made by mc_stream_options_new(), changed by
+ the mc_stream_options_*() functions, read by mc_stream_open() (which
+ copies it), freed by mc_stream_options_free().
+ */
+typedef struct mc_stream_options mc_stream_options;
 
 /*
  Receives log lines: `message` is NUL-terminated UTF-8, borrowed for the
@@ -442,6 +501,33 @@ typedef struct {
    */
   uint32_t retries;
 } mc_response;
+
+/*
+ Progress of a stream, as mc_stream_stats() reports it (a separate name:
+ C keeps one namespace for types and functions).
+ */
+typedef struct {
+  /*
+   Events handed out since the stream was opened.
+   */
+  uint64_t events;
+  /*
+   Bytes of those events (decompressed JSON).
+   */
+  uint64_t bytes;
+  /*
+   Batches acknowledged since the stream was opened.
+   */
+  uint64_t batches;
+  /*
+   Events acknowledged over the checkpoint's whole life.
+   */
+  uint64_t total_events;
+  /*
+   Bytes acknowledged over the checkpoint's whole life.
+   */
+  uint64_t total_bytes;
+} mc_stream_progress;
 
 #ifdef __cplusplus
 extern "C" {
@@ -823,6 +909,49 @@ MC_MUST_USE mc_status mc_pager_next(mc_pager *pager, char **page_json);
 void mc_pager_free(mc_pager *pager);
 
 /*
+ A new, lowered cancellation flag. Never NULL. Free with mc_cancel_free().
+ */
+mc_cancel *mc_cancel_new(void);
+
+/*
+ Raises the flag: every call it governs returns MC_STATUS_CANCELLED
+ promptly (within about 20 ms, in every phase: name lookup, connecting,
+ the proxy tunnel, the TLS handshake, sending, waiting for the answer,
+ reading it, retry back-offs, waiting for an OAuth token another call is
+ fetching), and later calls it governs fail at once. It cannot be
+ lowered again. A single atomic store: safe from any thread and from a
+ signal handler. NULL is ignored.
+ */
+void mc_cancel_cancel(const mc_cancel *cancel);
+
+/*
+ Whether the flag was raised. NULL gives false.
+ */
+bool mc_cancel_is_cancelled(const mc_cancel *cancel);
+
+/*
+ Frees a flag. NULL is ignored. A thread it is attached to keeps it (the
+ library holds its own reference) until mc_cancel_detach().
+ */
+void mc_cancel_free(mc_cancel *cancel);
+
+/*
+ Makes `cancel` govern every call that does I/O made on the calling
+ thread from now until mc_cancel_detach() (or another attach): mc_get_account,
+ mc_request, mc_request_page, mc_send, mc_pager_next,
+ mc_pager_next_item, mc_discover_base_url and mc_client_new_discover.
+ Attach in the thread that makes the call, raise the flag from any other.
+ NULL detaches. With a flag attached, each new connection is first opened
+ by the library itself, so that connecting can be cancelled too.
+ */
+MC_MUST_USE mc_status mc_cancel_attach(const mc_cancel *cancel);
+
+/*
+ Stops the flag attached to the calling thread from governing its calls.
+ */
+void mc_cancel_detach(void);
+
+/*
  Starts a request. `method` is GET, POST, PUT, PATCH or DELETE (any case);
  `path` is the path only, as for mc_request() (no query string: add
  parameters with mc_call_add_query()). Anything else gives
@@ -970,6 +1099,139 @@ mc_status mc_client_new_discover(const char *email,
                                  const char *secret_key,
                                  const mc_options *options,
                                  mc_client **out);
+
+/*
+ Options for a stream of `kind`, one of the mc_stream_kind values
+ (MC_STREAM_KIND_SIEM_V1, _BATCH, _STREAM; an integer so that no value is
+ undefined behaviour). Defaults: the source's default endpoint and event
+ type (MTA for 1.0, receipt for batch, all for streaming), a start seven
+ days ago, the service's page size, no checkpoint, no follow (60 s polls
+ when following), batches of at most 256 MiB decompressed. Free with
+ mc_stream_options_free().
+ */
+MC_MUST_USE mc_status mc_stream_options_new(uint32_t kind, mc_stream_options **out);
+
+/*
+ Frees stream options. NULL is ignored.
+ */
+void mc_stream_options_free(mc_stream_options *options);
+
+/*
+ Adds an event type (e.g. "MTA" for 1.0, "receipt" for 2.0). The 1.0 and
+ batch sources take one type per stream; streaming takes several.
+ */
+MC_MUST_USE
+mc_status mc_stream_options_add_type(mc_stream_options *options,
+                                     const char *event_type);
+
+/*
+ Where a first pull starts: "YYYY-MM-DD", or for streaming also
+ "YYYY-MM-DDTHH:MM:SS.fffZ" (UTC). NULL for the default (seven days ago).
+ Checked by mc_stream_open().
+ */
+MC_MUST_USE mc_status mc_stream_options_set_start(mc_stream_options *options, const char *start);
+
+/*
+ Where the pull ends (same forms as the start); NULL for none.
+ */
+MC_MUST_USE mc_status mc_stream_options_set_end(mc_stream_options *options, const char *end);
+
+/*
+ Files (batch source) or events (streaming) a page; 0 for the service's
+ default.
+ */
+MC_MUST_USE
+mc_status mc_stream_options_set_page_size(mc_stream_options *options,
+                                          uint32_t page_size);
+
+/*
+ The checkpoint file (NULL for none: the position then lives only as
+ long as the stream). A missing file is a first run; a file that is
+ corrupt or belongs to another account, kind of stream or query makes
+ mc_stream_open() fail with MC_STATUS_CHECKPOINT.
+ */
+MC_MUST_USE
+mc_status mc_stream_options_set_checkpoint(mc_stream_options *options,
+                                           const char *path);
+
+/*
+ Follow mode: when caught up, wait `poll_interval_ms` (at least 1000) and
+ look again, instead of ending the pull; rate limits are waited out.
+ Stop a follower with an mc_cancel flag.
+ */
+MC_MUST_USE
+mc_status mc_stream_options_set_follow(mc_stream_options *options,
+                                       bool follow,
+                                       uint32_t poll_interval_ms);
+
+/*
+ The endpoint path, for a variant of the source (for example
+ /siem/v1/batch/events/ci for Cloud Integrated accounts); NULL for the
+ default.
+ */
+MC_MUST_USE mc_status mc_stream_options_set_path(mc_stream_options *options, const char *path);
+
+/*
+ The most bytes one batch may decompress to (> 0): a larger file is
+ refused with MC_STATUS_RESPONSE_TOO_LARGE as a possible bomb.
+ */
+MC_MUST_USE
+mc_status mc_stream_options_set_max_batch_bytes(mc_stream_options *options,
+                                                uint64_t bytes);
+
+/*
+ Opens a pull, resuming from the checkpoint file when there is one. No
+ request is made here. The stream keeps the client alive. Free with
+ mc_stream_free().
+ */
+MC_MUST_USE
+mc_status mc_stream_open(const mc_client *client,
+                         const mc_stream_options *options,
+                         mc_stream **out);
+
+/*
+ Frees a stream. NULL is ignored. What was not acknowledged is not saved.
+ */
+void mc_stream_free(mc_stream *stream);
+
+/*
+ Moves to the next batch (a file or a page), fetching it. On success
+ `*has_batch` is true, or false when the pull is caught up (never in
+ follow mode: it waits and polls, until a batch comes or the call is
+ cancelled). The batch before must have been acknowledged
+ (MC_STATUS_INVALID_ARGUMENT otherwise). Blocks like mc_send() for each
+ request, plus the follow mode's waits.
+ */
+MC_MUST_USE mc_status mc_stream_next_batch(mc_stream *stream, bool *has_batch);
+
+/*
+ The next event of the current batch: on success `*event_json` points to
+ its JSON text, NUL-terminated, `*len` bytes long (NULL and 0 when the
+ batch has no more events). Borrowed: valid until the next call on this
+ stream. Events are decompressed as they are read.
+ */
+MC_MUST_USE mc_status mc_stream_next_event(mc_stream *stream, const char **event_json, size_t *len);
+
+/*
+ The file the current batch (for API 1.0, the event last returned) came
+ from, or NULL. Borrowed: valid until the next call on this stream.
+ */
+const char *mc_stream_batch_file(const mc_stream *stream);
+
+/*
+ Acknowledges the current batch: the caller has handled its events. The
+ position moves past it and, with a checkpoint file, is saved atomically
+ (temporary file, flush, rename). If saving fails (MC_STATUS_IO: disk
+ full, read-only) the previous checkpoint stays and the batch may be
+ acknowledged again. After a crash, at most the batch that was not
+ acknowledged is delivered again; nothing is skipped.
+ */
+MC_MUST_USE mc_status mc_stream_ack(mc_stream *stream);
+
+/*
+ Progress so far: on success `*out` is filled in.
+ */
+MC_MUST_USE mc_status mc_stream_stats(const mc_stream *stream, mc_stream_progress *out);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -287,9 +287,20 @@ impl Client {
     ///
     /// [`RetryPolicy::retry_after_send`]: crate::RetryPolicy::retry_after_send
     pub fn send(&self, call: &Call) -> Result<HttpResponse> {
+        self.send_as(
+            call,
+            call.idempotent() || self.options.retry.retry_after_send,
+        )
+    }
+
+    /// Sends a request that only reads (a log pull), retried like one.
+    pub(crate) fn send_read(&self, call: &Call) -> Result<HttpResponse> {
+        self.send_as(call, true)
+    }
+
+    fn send_as(&self, call: &Call, idempotent: bool) -> Result<HttpResponse> {
         let url = self.url_for(&call.target())?;
         let wire_path = url.path().to_owned();
-        let idempotent = call.idempotent() || self.options.retry.retry_after_send;
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(call.headers.len() + 2);
         if let Some(t) = &call.content_type {
             headers.push(("Content-Type", t));
@@ -353,6 +364,52 @@ impl Client {
             body: raw.body,
             retries,
         })
+    }
+
+    /// Downloads a presigned file: a GET to an absolute URL with no
+    /// credential of any kind (the link is its own authorisation, and the
+    /// storage host must never see a Mimecast key or token). Retried like a
+    /// read; any status but 2xx is an error carrying it.
+    pub(crate) fn download(&self, link: &str) -> Result<Vec<u8>> {
+        let url = url::Url::parse(link)
+            .map_err(|_| Error::new(Status::MalformedResponse, "a file link is not a URL"))?;
+        let shown = url.path().to_owned();
+        let headers = [("Accept", "*/*")];
+        let (result, _) = retry::run(&self.options.retry, true, &self.log, &shown, || {
+            let deadline = self.transport.attempt_deadline();
+            let raw = self.exchange("GET", &shown, &url, &headers, &[], deadline)?;
+            if (200..=299).contains(&raw.status) {
+                return Ok(raw.body);
+            }
+            let status = if raw.status == 429 {
+                Status::RateLimited
+            } else {
+                Status::HttpError
+            };
+            Err(Error::new(
+                status,
+                format!("the storage host answered HTTP {} for a file", raw.status),
+            )
+            .with_http_status(raw.status)
+            .with_retry_after_ms(raw.retry_after_ms()))
+        });
+        result
+    }
+
+    /// Who this client is, as a stream's checkpoint records it: a hash of
+    /// the base URL and the credential's public part (never a secret).
+    pub(crate) fn identity(&self) -> String {
+        use sha1::{Digest, Sha1};
+        let who = match &self.auth {
+            Auth::Api1(s) => format!("api1 {}", s.app_id()),
+            Auth::Api2(o) => format!("api2 {}", o.client_id()),
+        };
+        let digest = Sha1::digest(format!("{}\n{}", self.base_url, who).as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub(crate) fn log(&self) -> &Log {
+        &self.log
     }
 
     fn url_for(&self, target: &str) -> Result<url::Url> {

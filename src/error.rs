@@ -54,34 +54,96 @@ pub enum mc_status {
     Unsupported = 16,
     /// A file named in the options (CA bundle) could not be read or parsed.
     Io = 17,
+    /// The call was cancelled through an mc_cancel handle (see
+    /// mc_cancel_attach()). Nothing more was sent after the cancel; a request
+    /// already sent may have been processed.
+    Cancelled = 18,
+    /// An event stream's checkpoint file cannot be used: it is corrupt, or
+    /// belongs to another account, kind of stream or query. The library
+    /// never starts over silently; see mc_stream_open().
+    Checkpoint = 19,
 }
 
 /// The Rust name of the status enum.
 pub type Status = mc_status;
 
 impl mc_status {
+    /// Every status, in numeric order: the one list the rest of the crate
+    /// (and the C API's mc_status_name()) derives from.
+    pub const ALL: [mc_status; 20] = [
+        mc_status::Ok,
+        mc_status::InvalidArgument,
+        mc_status::InvalidCredentials,
+        mc_status::InvalidUrl,
+        mc_status::InsecureUrl,
+        mc_status::Transport,
+        mc_status::Tls,
+        mc_status::Timeout,
+        mc_status::Unauthorized,
+        mc_status::BindingExpired,
+        mc_status::RateLimited,
+        mc_status::ApiFailure,
+        mc_status::HttpError,
+        mc_status::MalformedResponse,
+        mc_status::ResponseTooLarge,
+        mc_status::Internal,
+        mc_status::Unsupported,
+        mc_status::Io,
+        mc_status::Cancelled,
+        mc_status::Checkpoint,
+    ];
+
+    /// The status with this number, if there is one.
+    pub fn from_u32(v: u32) -> Option<mc_status> {
+        mc_status::ALL.get(v as usize).copied()
+    }
+
+    /// The C name of this status as a NUL-terminated string, for example
+    /// `MC_STATUS_TIMEOUT\0`.
+    pub fn c_name(self) -> &'static str {
+        match self {
+            mc_status::Ok => "MC_STATUS_OK\0",
+            mc_status::InvalidArgument => "MC_STATUS_INVALID_ARGUMENT\0",
+            mc_status::InvalidCredentials => "MC_STATUS_INVALID_CREDENTIALS\0",
+            mc_status::InvalidUrl => "MC_STATUS_INVALID_URL\0",
+            mc_status::InsecureUrl => "MC_STATUS_INSECURE_URL\0",
+            mc_status::Transport => "MC_STATUS_TRANSPORT\0",
+            mc_status::Tls => "MC_STATUS_TLS\0",
+            mc_status::Timeout => "MC_STATUS_TIMEOUT\0",
+            mc_status::Unauthorized => "MC_STATUS_UNAUTHORIZED\0",
+            mc_status::BindingExpired => "MC_STATUS_BINDING_EXPIRED\0",
+            mc_status::RateLimited => "MC_STATUS_RATE_LIMITED\0",
+            mc_status::ApiFailure => "MC_STATUS_API_FAILURE\0",
+            mc_status::HttpError => "MC_STATUS_HTTP_ERROR\0",
+            mc_status::MalformedResponse => "MC_STATUS_MALFORMED_RESPONSE\0",
+            mc_status::ResponseTooLarge => "MC_STATUS_RESPONSE_TOO_LARGE\0",
+            mc_status::Internal => "MC_STATUS_INTERNAL\0",
+            mc_status::Unsupported => "MC_STATUS_UNSUPPORTED\0",
+            mc_status::Io => "MC_STATUS_IO\0",
+            mc_status::Cancelled => "MC_STATUS_CANCELLED\0",
+            mc_status::Checkpoint => "MC_STATUS_CHECKPOINT\0",
+        }
+    }
+
     /// The C name of this status, for example `MC_STATUS_TIMEOUT`.
     pub fn name(self) -> &'static str {
-        match self {
-            mc_status::Ok => "MC_STATUS_OK",
-            mc_status::InvalidArgument => "MC_STATUS_INVALID_ARGUMENT",
-            mc_status::InvalidCredentials => "MC_STATUS_INVALID_CREDENTIALS",
-            mc_status::InvalidUrl => "MC_STATUS_INVALID_URL",
-            mc_status::InsecureUrl => "MC_STATUS_INSECURE_URL",
-            mc_status::Transport => "MC_STATUS_TRANSPORT",
-            mc_status::Tls => "MC_STATUS_TLS",
-            mc_status::Timeout => "MC_STATUS_TIMEOUT",
-            mc_status::Unauthorized => "MC_STATUS_UNAUTHORIZED",
-            mc_status::BindingExpired => "MC_STATUS_BINDING_EXPIRED",
-            mc_status::RateLimited => "MC_STATUS_RATE_LIMITED",
-            mc_status::ApiFailure => "MC_STATUS_API_FAILURE",
-            mc_status::HttpError => "MC_STATUS_HTTP_ERROR",
-            mc_status::MalformedResponse => "MC_STATUS_MALFORMED_RESPONSE",
-            mc_status::ResponseTooLarge => "MC_STATUS_RESPONSE_TOO_LARGE",
-            mc_status::Internal => "MC_STATUS_INTERNAL",
-            mc_status::Unsupported => "MC_STATUS_UNSUPPORTED",
-            mc_status::Io => "MC_STATUS_IO",
+        let c = self.c_name();
+        &c[..c.len() - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_is_complete_and_in_order() {
+        for (i, s) in mc_status::ALL.iter().enumerate() {
+            assert_eq!(*s as usize, i);
+            assert_eq!(mc_status::from_u32(i as u32), Some(*s));
+            assert!(s.name().starts_with("MC_STATUS_") && !s.name().contains('\0'));
         }
+        assert_eq!(mc_status::from_u32(mc_status::ALL.len() as u32), None);
     }
 }
 

@@ -16,6 +16,7 @@
 
 pub mod account;
 pub mod call;
+pub mod cancel;
 pub mod client;
 mod credentials;
 pub mod discover;
@@ -29,6 +30,7 @@ pub mod options;
 pub mod pager;
 pub mod region;
 mod retry;
+pub mod siem;
 pub mod sign;
 mod text;
 mod transport;
@@ -37,12 +39,14 @@ mod wipe;
 
 pub use account::Account;
 pub use call::{Call, HttpResponse, ResponseMode};
+pub use cancel::Cancel;
 pub use client::{Api1Keys, Client};
 pub use discover::discover_base_url;
 pub use envelope::Response;
 pub use error::{Error, Result, Status};
 pub use options::{LogLevel, Logger, Options, ProxySetting, RetryPolicy};
 pub use pager::{Items, Page, Pages};
+pub use siem::{EventStream, StreamKind, StreamOptions, StreamStats};
 pub use sign::SignedHeaders;
 
 /// The library version (from Cargo.toml).

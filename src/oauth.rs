@@ -128,14 +128,18 @@ impl OAuth {
                         ))
                     }
                 };
+                crate::cancel::check()?;
+                // Short waits, so that a cancel is seen promptly.
                 state = self
                     .changed
-                    .wait_timeout(state, left)
+                    .wait_timeout(state, left.min(crate::cancel::SLICE))
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
                     .0;
             }
             if let Some((id, Some(error))) = &state.last_outcome {
-                if *id == awaited {
+                // A fetch cancelled by its own caller is nobody else's
+                // failure: the next waiter fetches instead.
+                if *id == awaited && error.status() != Status::Cancelled {
                     return Err(error.clone());
                 }
             }

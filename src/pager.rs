@@ -311,7 +311,7 @@ fn unwrap_items(
 }
 
 #[derive(Deserialize)]
-struct RestPage<'a> {
+struct RestPageJson<'a> {
     #[serde(borrow)]
     value: Option<Vec<&'a RawValue>>,
     #[serde(rename = "@nextPage", default)]
@@ -320,34 +320,55 @@ struct RestPage<'a> {
     is_caught_up: Option<bool>,
 }
 
-/// Items and next cursor of an API 2.0 page. Caught up means no next page.
-fn rest_page(body: &str, status: u16) -> Result<(Vec<Range<usize>>, Option<String>)> {
-    let page: RestPage<'_> = serde_json::from_str(body).map_err(|e| {
-        let why = if e.to_string().starts_with("duplicate field") {
-            "has a member given twice"
-        } else {
-            "is not an API 2.0 page ({\"value\": [...], \"@nextPage\": ...})"
+/// An API 2.0 page: where its items are, its cursor, whether it is the
+/// last one for now.
+pub(crate) struct RestPage {
+    pub items: Vec<Range<usize>>,
+    pub cursor: Option<String>,
+    pub caught_up: bool,
+}
+
+impl RestPage {
+    pub(crate) fn parse(body: &str, status: u16) -> Result<RestPage> {
+        let page: RestPageJson<'_> = serde_json::from_str(body).map_err(|e| {
+            let why = if e.to_string().starts_with("duplicate field") {
+                "has a member given twice"
+            } else {
+                "is not an API 2.0 page ({\"value\": [...], \"@nextPage\": ...})"
+            };
+            Error::new(Status::MalformedResponse, format!("the page {why}"))
+                .with_http_status(status)
+        })?;
+        let values = page.value.ok_or_else(|| {
+            Error::new(Status::MalformedResponse, "the page has no 'value' array")
+                .with_http_status(status)
+        })?;
+        let base = body.as_ptr() as usize;
+        let items = values
+            .iter()
+            .map(|v| {
+                let start = v.get().as_ptr() as usize - base;
+                start..start + v.get().len()
+            })
+            .collect();
+        let cursor = match page.next_page {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s),
+            _ => None,
         };
-        Error::new(Status::MalformedResponse, format!("the page {why}")).with_http_status(status)
-    })?;
-    let values = page.value.ok_or_else(|| {
-        Error::new(Status::MalformedResponse, "the page has no 'value' array")
-            .with_http_status(status)
-    })?;
-    let base = body.as_ptr() as usize;
-    let items = values
-        .iter()
-        .map(|v| {
-            let start = v.get().as_ptr() as usize - base;
-            start..start + v.get().len()
+        Ok(RestPage {
+            items,
+            cursor,
+            caught_up: page.is_caught_up == Some(true),
         })
-        .collect();
-    let next = match (page.is_caught_up, page.next_page) {
-        (Some(true), _) => None,
-        (_, Some(serde_json::Value::String(s))) if !s.is_empty() => Some(s),
-        _ => None,
-    };
-    Ok((items, next))
+    }
+}
+
+/// Items and next cursor of an API 2.0 page for a pull: caught up means no
+/// next page.
+fn rest_page(body: &str, status: u16) -> Result<(Vec<Range<usize>>, Option<String>)> {
+    let page = RestPage::parse(body, status)?;
+    let next = if page.caught_up { None } else { page.cursor };
+    Ok((page.items, next))
 }
 
 /// Every page of a paged endpoint: see [`Client::pages`].

@@ -88,6 +88,9 @@ pub(crate) fn run<T>(
     let start = Instant::now();
     let mut retries = 0;
     loop {
+        if let Err(e) = crate::cancel::check() {
+            return (Err(e), retries);
+        }
         let error = match attempt() {
             Ok(v) => return (Ok(v), retries),
             Err(e) => e,
@@ -118,7 +121,9 @@ pub(crate) fn run<T>(
                 delay.as_millis()
             )
         });
-        std::thread::sleep(delay);
+        if let Err(e) = crate::cancel::sleep(delay) {
+            return (Err(e), retries);
+        }
         retries += 1;
     }
 }

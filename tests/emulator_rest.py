@@ -24,18 +24,10 @@ CLICK_LOGS_PATH = "/api/ttp/url/get-logs"
 SIEM_LOGS_PATH = "/api/audit/get-siem-logs"
 THREAT_FEED_PATH = "/api/ttp/threat-intel/get-feed"
 DISCOVER_PATH = "/api/login/discover-authentication"
-STREAM_PATH_PREFIX = "/siem/v1/events/"
 ECHO_PATH = "/api/v2/echo"
 
 #: Domains discovery knows (any address at them belongs to this account).
 KNOWN_DOMAINS = ("example.com", "exämple.com")
-
-#: 1.0 SIEM: how many files a full pull has, and events per file.
-SIEM_FILES = 3
-SIEM_EVENTS_PER_FILE = 4
-
-#: 2.0 streaming: events in the whole set.
-STREAM_EVENTS = 25
 
 EPOCH = _dt.datetime(2026, 3, 1, 8, 0, 0, tzinfo=_dt.timezone.utc)
 
@@ -114,60 +106,6 @@ def discover(payload, own_base_url: str) -> dict:
 # ------------------------------------------------------------ files
 
 
-def siem_event(file_index: int, i: int) -> dict:
-    n = file_index * SIEM_EVENTS_PER_FILE + i
-    return {
-        "aCode": f"evt-{n:04d}",
-        "acc": "CUSA12A345",
-        "datetime": _when(n, 3),
-        "Sender": f"sender{n}@example.org",
-        "Rcpt": f"user{n % 7}@example.com",
-        "Act": "Acc",
-    }
-
-
-def siem_file(file_index: int) -> tuple[str, bytes]:
-    """One SIEM log file: its name and its JSON content."""
-    events = [siem_event(file_index, i) for i in range(SIEM_EVENTS_PER_FILE)]
-    name = f"MTA_{file_index:04d}.json"
-    return name, json.dumps({"type": "MTA", "data": events}).encode("utf-8")
-
-
-def siem_logs(payload, make_token, parse_token) -> Answer:
-    """API 1.0 get-siem-logs: while data remains, a file (a zip when
-    compress is true) with the next token in mc-siem-token; when caught up,
-    JSON with meta.isLastToken."""
-    try:
-        req = payload["data"][0]
-    except (KeyError, IndexError, TypeError):
-        req = {}
-    token = req.get("token")
-    index = 0 if not token else parse_token(token)
-    if index is None:
-        return json_answer(
-            400,
-            {
-                "meta": {"status": 400},
-                "data": [],
-                "fail": [{"errors": [{"code": "err_invalid_token", "message": "Invalid token"}]}],
-            },
-        )
-    if index >= SIEM_FILES:
-        caught_up = {"meta": {"status": 200, "isLastToken": True}, "data": [], "fail": []}
-        return json_answer(200, caught_up)
-    name, content = siem_file(index)
-    headers = {"mc-siem-token": make_token(index + 1)}
-    if req.get("compress"):
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(name, content)
-        zip_name = name.replace(".json", ".zip")
-        headers["Content-Disposition"] = f'attachment; filename="{zip_name}"'
-        return Answer(200, buf.getvalue(), "application/octet-stream", headers)
-    headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return Answer(200, content, "application/octet-stream", headers)
-
-
 THREAT_INDICATORS = [
     ("url", "https://bad.example.net/login"),
     ("domain", "evil.example.org"),
@@ -202,37 +140,6 @@ def threat_feed(payload, make_token, parse_token) -> Answer:
 
 
 # ------------------------------------------------------------ API 2.0
-
-
-def stream_event(i: int) -> dict:
-    return {"id": f"stream-{i:04d}", "type": "receipt", "timestamp": _when(i, 1)}
-
-
-def stream_page(query: str, make_token, parse_token) -> Answer:
-    """GET /siem/v1/events/cg: {"value", "@nextPage", "isCaughtUp"}. The
-    cursor comes as nextPage (or @nextPage, as another client spells it)."""
-    q = parse_qs(query, keep_blank_values=True)
-    try:
-        size = int(q.get("pageSize", ["10"])[-1])
-    except ValueError:
-        size = 0
-    if not 1 <= size <= 500:
-        return api2_error(400, "invalid_page_size", "pageSize must be between 1 and 500")
-    cursor = (q.get("nextPage") or q.get("@nextPage") or [None])[-1]
-    offset = 0
-    if cursor is not None:
-        offset = parse_token(cursor)
-        if offset is None:
-            return api2_error(400, "invalid_cursor", "The cursor is not valid")
-    elif "dateRangeStartsAt" not in q:
-        return api2_error(400, "missing_parameter", "dateRangeStartsAt or nextPage is required")
-    end = min(STREAM_EVENTS, offset + size)
-    page = {
-        "value": [stream_event(i) for i in range(offset + 1, end + 1)],
-        "@nextPage": make_token(end),
-        "isCaughtUp": end >= STREAM_EVENTS,
-    }
-    return json_answer(200, page)
 
 
 def api2_error(status: int, code: str, message: str) -> Answer:

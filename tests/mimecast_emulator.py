@@ -79,6 +79,12 @@ Endpoints:
     GET  /siem/v1/events/<cg|ci>      API 2.0 streaming: pageSize, dateRangeStartsAt
                                       or the cursor nextPage (@nextPage accepted);
                                       {"value", "@nextPage", "isCaughtUp"}
+    GET  /siem/v1/batch/events/<cg|ci>  API 2.0 batch: pages of pageSize presigned
+                                      links to gzip NDJSON files on 127.0.0.2
+                                      (tests/emulator_siem.py), which refuses any
+                                      request with Authorization or x-mc-* headers
+    All SIEM sources serve one event set (--siem-events, cut into files of
+    --siem-file-events); GET /_emulator/siem-events lists its ids.
     ANY  /api/v2/echo                 what arrived: method, query, headers, body
     POST /api/<anything else>         {"data":[{"path":..., "echo": <data>}]}
 Every response is application/json (except the html / wrong_content_type
@@ -101,6 +107,7 @@ Control endpoints (no auth, not counted in stats)
                                    body (parsed JSON / form, secrets redacted),
                                    raw_body (a JSON body's exact text)}
     GET  /_emulator/tokens         every OAuth token issued (for memory scans)
+    GET  /_emulator/siem-events    the ids of the SIEM event set, in order
     POST /_emulator/expire-tokens  make every issued OAuth token expired
     ANY  /_emulator/redirect-target  target of the redirect fault; records a
                                    hit and whether Authorization arrived
@@ -142,6 +149,10 @@ page_fail only fires on its page and does not block the queue):
     api2_error          HTTP param status (400) {"error": {"code", "message"}},
                         API 2.0's error shape (params code, message)
     empty_page_with_next  HTTP 200, data [] but a next token
+    expire_links        the next SIEM batch page's first param count (1) links
+                        are already expired (the files host answers 403)
+    truncated_file      the next file download stops short of its length
+    empty_not_caught_up the next SIEM 2.0 page is empty, isCaughtUp false
     page_fail           param page (1-based): that page of get-audit-events is
                         HTTP 200 with a fail entry (params code, message)
     raw_body            answer with param body (text, sent byte for byte as
@@ -182,6 +193,7 @@ from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import emulator_rest as rest  # noqa: E402  (the answers beyond the 1.0 basics)
+import emulator_siem as siem  # noqa: E402  (the SIEM log sources)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -214,6 +226,9 @@ FAULTS = (
     "fail_top_level",
     "api2_error",
     "empty_page_with_next",
+    "expire_links",
+    "truncated_file",
+    "empty_not_caught_up",
 )
 
 AUDIT_PATH = "/api/audit/get-audit-events"
@@ -383,6 +398,8 @@ class Config:
     max_skew: float = 900
     token_ttl: int = 1800
     page_items: int = 7
+    siem_events: int = siem.DEFAULT_EVENTS
+    siem_file_events: int = siem.DEFAULT_FILE_EVENTS
     idle_timeout: float = 60
     verbose: bool = False
     keys: dict = field(default_factory=lambda: dict(DEFAULT_KEYS))
@@ -411,6 +428,9 @@ class State:
             self.proxy_requests = 0
             self.redirect_hits = 0
             self.redirect_auth_seen = False
+            self.files_downloads = 0
+            self.files_auth_violations = 0
+            self.files_refused = 0
             self.log: deque = deque(maxlen=self.LOG_MAX)
             self.window_start = time.monotonic()
             self.window_used = 0
@@ -429,6 +449,9 @@ class State:
                 "proxy_requests": self.proxy_requests,
                 "redirect_target_hits": self.redirect_hits,
                 "redirect_target_auth_seen": self.redirect_auth_seen,
+                "files_downloads": self.files_downloads,
+                "files_auth_violations": self.files_auth_violations,
+                "files_refused": self.files_refused,
             }
 
     def rate_headers(self, consume: bool) -> dict:
@@ -461,10 +484,22 @@ class State:
                     continue
                 if spec["fault"] == "page_cycle" and spec.get("page", 3) != page:
                     continue
+                if spec["fault"] == "truncated_file":
+                    continue  # taken by the files host (take_file_fault)
                 spec["times"] -= 1
                 if spec["times"] <= 0:
                     self.faults.remove(spec)
                 return dict(spec)
+            return None
+
+    def take_file_fault(self) -> dict | None:
+        with self.lock:
+            for spec in self.faults:
+                if spec["fault"] == "truncated_file":
+                    spec["times"] -= 1
+                    if spec["times"] <= 0:
+                        self.faults.remove(spec)
+                    return dict(spec)
             return None
 
     def issue_token(self, ttl: int) -> str:
@@ -582,7 +617,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.redirect_target()
             elif path == "/oauth/token":
                 self.oauth_token(body)
-            elif path.startswith(rest.STREAM_PATH_PREFIX) or path == rest.ECHO_PATH:
+            elif path.startswith(("/siem/", rest.ECHO_PATH)):
                 self.api2(path, query, body)
             elif path.startswith("/api/"):
                 self.api(path, body)
@@ -707,6 +742,8 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 log = list(st.log)
             return self.send_json(200, log, consume_quota=False)
+        if path == "/_emulator/siem-events" and self.command == "GET":
+            return self.send_json(200, self.emulator.universe.ids(), consume_quota=False)
         if path == "/_emulator/tokens" and self.command == "GET":
             # For tests that look for the token in a client's memory.
             with st.lock:
@@ -918,7 +955,8 @@ class Handler(BaseHTTPRequestHandler):
             total = self.emulator.config.page_items
             raise Reply(200, rest.click_logs_page(size, offset, total, tokens.make))
         if path == rest.SIEM_LOGS_PATH:
-            raise RawReply(rest.siem_logs(payload, tokens.make, tokens.parse))
+            u = self.emulator.universe
+            raise RawReply(siem.v1_logs(u, payload, tokens.make, tokens.parse))
         if path == rest.THREAT_FEED_PATH:
             raise RawReply(rest.threat_feed(payload, tokens.make, tokens.parse))
         raise Reply(200, envelope([{"path": path, "echo": payload.get("data")}]))
@@ -928,15 +966,29 @@ class Handler(BaseHTTPRequestHandler):
         self.authenticate(path)
         tokens = self.emulator.state.page_tokens
 
+        u = self.emulator.universe
+        expire_first = 0
+
         def respond():
             if path == rest.ECHO_PATH:
                 raise RawReply(rest.echo(self.command, path, query, self.headers, body))
             if self.command != "GET":
                 raise RawReply(rest.api2_error(405, "method_not_allowed", "Use GET"))
-            raise RawReply(rest.stream_page(query, tokens.make, tokens.parse))
+            if path.startswith(siem.BATCH_PATH_PREFIX):
+                files = self.emulator.files_base
+                raise RawReply(
+                    siem.batch_page(u, query, files, tokens.make, tokens.parse, expire_first)
+                )
+            if path.startswith(siem.STREAM_PATH_PREFIX):
+                raise RawReply(siem.stream_page(u, query, tokens.make, tokens.parse))
+            raise RawReply(rest.api2_error(404, "not_found", f"No such endpoint: {path}"))
 
         fault = self.emulator.state.take_fault(None)
-        if fault:
+        if fault and fault["fault"] == "expire_links":
+            expire_first = int(fault.get("count", 1))
+        elif fault and fault["fault"] == "empty_not_caught_up":
+            raise RawReply(siem.empty_page(query, tokens.make, tokens.parse))
+        elif fault:
             return self.apply_fault(fault, respond)
         respond()
 
@@ -1320,6 +1372,51 @@ class ProxyHandler(socketserver.StreamRequestHandler):
             upstream.close()
 
 
+class FilesHandler(BaseHTTPRequestHandler):
+    """The presigned-link host of the SIEM batch files (127.0.0.2)."""
+
+    protocol_version = "HTTP/1.1"
+    emulator: "Emulator"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def do_GET(self):
+        st = self.emulator.state
+        path, _, query = self.path.partition("?")
+        names = [k.lower() for k in self.headers]
+        if any(k == "authorization" or k.startswith("x-mc-") for k in names):
+            st.bump("files_auth_violations")
+            refused = b"credentials must never reach the storage host\n"
+            return self.answer(400, refused, "text/plain")
+        if not path.startswith(siem.FILES_PREFIX):
+            return self.answer(404, b"not found\n", "text/plain")
+        index = self.emulator.universe.check_link(path[len(siem.FILES_PREFIX) :], query)
+        if isinstance(index, str):
+            st.bump("files_refused")
+            body = f"<Error><Code>AccessDenied</Code><Message>{index}</Message></Error>"
+            return self.answer(403, body.encode(), "application/xml")
+        st.bump("files_downloads")
+        data = self.emulator.universe.gzip_file(index)
+        if st.take_file_fault():
+            # Announce the whole file, send half, close.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+            return
+        self.answer(200, data, "application/gzip")
+
+    def answer(self, status, body, content_type):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 class QuietThreadingTCPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -1357,6 +1454,9 @@ class Emulator:
         self.port = None
         self.base_url = None
         self.proxy_url = None
+        self.filesd = None
+        self.files_base = None
+        self.universe = siem.Universe(self.config.siem_events, self.config.siem_file_events)
         self._threads = []
 
     def start(self) -> str:
@@ -1377,6 +1477,12 @@ class Emulator:
         host = "localhost" if cfg.tls else (f"[{cfg.host}]" if ":" in cfg.host else cfg.host)
         self.base_url = f"{'https' if cfg.tls else 'http'}://{host}:{self.port}"
         self._serve(self.httpd)
+        # The storage host of the presigned SIEM files: another loopback
+        # address, so that it is another host to the client.
+        fhandler = type("BoundFilesHandler", (FilesHandler,), {"emulator": self})
+        self.filesd = EmulatorHTTPServer(("127.0.0.2", 0), fhandler)
+        self.files_base = f"http://127.0.0.2:{self.filesd.server_address[1]}"
+        self._serve(self.filesd)
         if cfg.proxy_port is not None:
             phandler = type("BoundProxyHandler", (ProxyHandler,), {"emulator": self})
             self.proxyd = QuietThreadingTCPServer(("127.0.0.1", cfg.proxy_port), phandler)
@@ -1392,7 +1498,7 @@ class Emulator:
         self._threads.append(t)
 
     def stop(self):
-        for server in (self.httpd, self.proxyd):
+        for server in (self.httpd, self.proxyd, self.filesd):
             if server is not None:
                 server.shutdown()
                 server.server_close()
@@ -1410,6 +1516,8 @@ def parse_args(argv=None) -> Config:
     p.add_argument("--max-skew", type=float, default=900)
     p.add_argument("--token-ttl", type=int, default=1800)
     p.add_argument("--page-items", type=int, default=7)
+    p.add_argument("--siem-events", type=int, default=siem.DEFAULT_EVENTS)
+    p.add_argument("--siem-file-events", type=int, default=siem.DEFAULT_FILE_EVENTS)
     p.add_argument("--idle-timeout", type=float, default=60)
     p.add_argument("--verbose", action="store_true")
     for k in DEFAULT_KEYS:
@@ -1430,6 +1538,8 @@ def parse_args(argv=None) -> Config:
         max_skew=a.max_skew,
         token_ttl=a.token_ttl,
         page_items=a.page_items,
+        siem_events=a.siem_events,
+        siem_file_events=a.siem_file_events,
         idle_timeout=a.idle_timeout,
         verbose=a.verbose,
         keys={k: getattr(a, k) for k in DEFAULT_KEYS},

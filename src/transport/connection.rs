@@ -24,13 +24,14 @@ use std::time::Duration;
 
 use super::framing::{parse_head, Framing, HeadKind};
 use super::proxy::find_head_end;
-use super::refusal::Refusal;
+use super::refusal::{refusal_of, Refusal};
 use super::scope;
 
 /// Longest response head (status line and headers) accepted.
 pub(crate) const MAX_HEAD: usize = 64 * 1024;
-/// Longest single wait on the socket; deadlines are checked between waits.
-const SLICE: Duration = Duration::from_millis(50);
+/// Longest single wait on the socket; the deadline and the cancellation flag
+/// are checked between waits.
+const SLICE: Duration = crate::cancel::SLICE;
 
 /// The TCP socket, with deadline-bounded reads and writes.
 pub(crate) struct Wire {
@@ -78,10 +79,12 @@ impl Wire {
 }
 
 fn is_wait_over(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-    )
+    // The library's own refusals (a cancel among them) end the read.
+    refusal_of(e).is_none()
+        && matches!(
+            e.kind(),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+        )
 }
 
 impl Read for Wire {

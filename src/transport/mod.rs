@@ -115,7 +115,9 @@ impl Transport {
             plaintext,
             proxy: self.proxy_for(url)?,
             target: RefCell::new(String::new()),
+            cancel: crate::cancel::current(),
         });
+        crate::cancel::check()?;
         let mut request = self
             .agent
             .request_url(exchange.method, &ureq_url(url))
@@ -220,6 +222,7 @@ fn refusal_error(r: Refusal) -> Error {
         Refusal::StaleConnection(_) => {
             Error::new(Status::Transport, r.to_string()).maybe_delivered()
         }
+        Refusal::Cancelled => crate::cancel::cancelled_error(),
     }
 }
 

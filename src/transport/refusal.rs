@@ -24,6 +24,8 @@ pub(crate) enum Refusal {
     /// fork(), unread bytes left on it, or closed by the server). ureq opens
     /// a new connection when this happens on a reused one.
     StaleConnection(&'static str),
+    /// The call's cancellation flag was raised.
+    Cancelled,
 }
 
 impl fmt::Display for Refusal {
@@ -38,6 +40,7 @@ impl fmt::Display for Refusal {
             Refusal::ProxyStatus(status) => write!(f, "the proxy answered HTTP {status}"),
             Refusal::ProxyAnswer(what) => f.write_str(what),
             Refusal::StaleConnection(why) => write!(f, "stale pooled connection: {why}"),
+            Refusal::Cancelled => f.write_str("cancelled"),
         }
     }
 }
@@ -49,6 +52,8 @@ impl From<Refusal> for io::Error {
         let kind = match r {
             Refusal::Truncated => io::ErrorKind::UnexpectedEof,
             Refusal::StaleConnection(_) => io::ErrorKind::ConnectionAborted,
+            // Not Interrupted: std::io retries reads that fail with it.
+            Refusal::Cancelled => io::ErrorKind::Other,
             _ => io::ErrorKind::InvalidData,
         };
         io::Error::new(kind, r)

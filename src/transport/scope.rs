@@ -12,6 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::proxy::Proxy;
+use super::refusal::Refusal;
+use crate::cancel::Cancel;
 
 /// What one exchange (a request and its response) may use.
 pub(crate) struct Scope {
@@ -29,6 +31,8 @@ pub(crate) struct Scope {
     pub proxy: Option<Arc<Proxy>>,
     /// `host:port` of the target, as the resolver was asked for it.
     pub target: RefCell<String>,
+    /// The cancellation flag governing the call, if any.
+    pub cancel: Option<Cancel>,
 }
 
 thread_local! {
@@ -71,6 +75,7 @@ impl Scope {
             plaintext: false,
             proxy: None,
             target: RefCell::new(String::new()),
+            cancel: None,
         }
     }
 
@@ -83,8 +88,14 @@ impl Scope {
         }
     }
 
-    /// Time left before the effective deadline, or a timeout error.
+    /// Time left before the effective deadline, or a timeout error (or a
+    /// cancellation error once the call's flag is raised).
     pub fn time_left(&self) -> io::Result<Duration> {
+        if let Some(c) = &self.cancel {
+            if c.is_cancelled() {
+                return Err(Refusal::Cancelled.into());
+            }
+        }
         let deadline = self.effective_deadline();
         match deadline.checked_duration_since(Instant::now()) {
             Some(d) if !d.is_zero() => Ok(d),

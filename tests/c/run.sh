@@ -67,8 +67,8 @@ else
 fi
 
 echo "== compiling examples (-Werror)"
-for ex in get_account sign_only; do
-    "$CC" "${CFLAGS[@]}" "examples/c/$ex.c" -o "$WORK/$ex" \
+for ex in get_account sign_only cancel; do
+    "$CC" "${CFLAGS[@]}" -pthread "examples/c/$ex.c" -o "$WORK/$ex" \
         -L"$LIBDIR" -lmimecast -Wl,-rpath,"$LIBDIR"
 done
 
@@ -191,6 +191,24 @@ if env -u MIMECAST_BASE_URL -u MIMECAST_APP_ID -u MIMECAST_CLIENT_ID -u MIMECAST
     echo "get_account succeeded without credentials" >&2; status=1
 elif ! grep -q "MIMECAST_" "$ex_out"; then
     cat "$ex_out"; echo "get_account error does not name the variable" >&2; status=1
+fi
+
+echo "== running examples/c/cancel against a slow emulator answer"
+KEYS_ENV=(MIMECAST_BASE_URL="$PLAIN_URL" MIMECAST_APP_ID="6f6b3f73-1a2b-4c3d-9e8f-0123456789ab"
+          MIMECAST_APP_KEY="c2f1c8a0-5d8e-4f5a-9b7c-abcdef012345"
+          MIMECAST_ACCESS_KEY="$(python3 -c 'import sys; sys.path.insert(0, "tests"); from mimecast_emulator import DEFAULT_KEYS as K; print(K["access_key"])')"
+          MIMECAST_SECRET_KEY="$(python3 -c 'import sys; sys.path.insert(0, "tests"); from mimecast_emulator import DEFAULT_KEYS as K; print(K["secret_key"])')")
+curl -s -o /dev/null -X POST "$PLAIN_URL/_emulator/faults" -H 'Content-Type: application/json' \
+    --data '{"fault": "slow", "delay_s": 5}'
+if env "${KEYS_ENV[@]}" "$WORK/cancel" 300 >"$ex_out" 2>&1 && grep -q "^cancelled after 300 ms" "$ex_out"; then
+    cat "$ex_out"
+else
+    cat "$ex_out"; echo "cancel example did not cancel the slow call" >&2; status=1
+fi
+if env "${KEYS_ENV[@]}" "$WORK/cancel" 5000 >"$ex_out" 2>&1 && grep -q "^finished: Exämple Corp Ltd" "$ex_out"; then
+    cat "$ex_out"
+else
+    cat "$ex_out"; echo "cancel example did not finish a normal call" >&2; status=1
 fi
 
 echo "== running examples/c/sign_only"

@@ -382,7 +382,8 @@ static void test_version_and_status_names(void)
         "MC_STATUS_TIMEOUT", "MC_STATUS_UNAUTHORIZED", "MC_STATUS_BINDING_EXPIRED",
         "MC_STATUS_RATE_LIMITED", "MC_STATUS_API_FAILURE", "MC_STATUS_HTTP_ERROR",
         "MC_STATUS_MALFORMED_RESPONSE", "MC_STATUS_RESPONSE_TOO_LARGE", "MC_STATUS_INTERNAL",
-        "MC_STATUS_UNSUPPORTED", "MC_STATUS_IO",
+        "MC_STATUS_UNSUPPORTED", "MC_STATUS_IO", "MC_STATUS_CANCELLED",
+        "MC_STATUS_CHECKPOINT",
     };
     static const mc_status values[] = {
         MC_STATUS_OK, MC_STATUS_INVALID_ARGUMENT, MC_STATUS_INVALID_CREDENTIALS,
@@ -390,13 +391,14 @@ static void test_version_and_status_names(void)
         MC_STATUS_TIMEOUT, MC_STATUS_UNAUTHORIZED, MC_STATUS_BINDING_EXPIRED,
         MC_STATUS_RATE_LIMITED, MC_STATUS_API_FAILURE, MC_STATUS_HTTP_ERROR,
         MC_STATUS_MALFORMED_RESPONSE, MC_STATUS_RESPONSE_TOO_LARGE, MC_STATUS_INTERNAL,
-        MC_STATUS_UNSUPPORTED, MC_STATUS_IO,
+        MC_STATUS_UNSUPPORTED, MC_STATUS_IO, MC_STATUS_CANCELLED,
+        MC_STATUS_CHECKPOINT,
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         CHECK((uint32_t)values[i] == (uint32_t)i); /* ABI values are stable */
         CHECK_STR(mc_status_name((uint32_t)values[i]), names[i]);
     }
-    CHECK_STR(mc_status_name(18), "MC_STATUS_UNKNOWN");
+    CHECK_STR(mc_status_name(20), "MC_STATUS_UNKNOWN");
     CHECK_STR(mc_status_name(1000), "MC_STATUS_UNKNOWN");
     CHECK_STR(mc_status_name(UINT32_MAX), "MC_STATUS_UNKNOWN");
 }

@@ -108,9 +108,16 @@ def cs_type(header: Header, t: CType, where: str, role: str, fn: Function = None
             return "out IntPtr"  # an owned string comes out: copy, then mc_free
         if t.depth == 2 and t.const and t.pointers[0]:
             return "IntPtr[]" if role == "param" else "IntPtr"
+        if t.depth == 2 and t.const and t.pointers == (False, False) and role == "param":
+            return "out IntPtr"  # const char **: borrowed text comes out
         raise HeaderError(0, f"{where}: unsupported string type {t}")
     if t.base == "void" and t.depth == 1:
         return "IntPtr"
+    if kind == "scalar" and t.depth == 1 and not t.const and role == "param" and t.base != "char":
+        # An output argument of a scalar type (bool *, size_t *...).
+        if t.base == "bool":
+            return "[MarshalAs(UnmanagedType.I1)] out bool"
+        return "out " + _SCALARS[t.base]
     if t.base == "uint8_t" and t.depth == 1:
         # Bytes: an array in; an address out (read with Marshal.Copy).
         return "byte[]?" if (t.const and role == "param") else "IntPtr"

@@ -65,9 +65,14 @@ def ctype(header: Header, t: CType, where: str, role: str) -> str:
             return "POINTER(c_void_p)"  # char **: an owned string comes out
         if t.depth == 2 and t.const and t.pointers[0]:
             return "POINTER(c_char_p)"  # const char *const *: array of borrowed text
+        if t.depth == 2 and t.const and t.pointers == (False, False) and role == "param":
+            return "POINTER(c_void_p)"  # const char **: borrowed text comes out
         raise HeaderError(0, f"{where}: unsupported string type {t}")
     if t.base == "void" and t.depth == 1:
         return "c_void_p"
+    if kind == "scalar" and t.depth == 1 and not t.const and role == "param" and t.base != "char":
+        # An output argument of a scalar type (bool *, size_t *...).
+        return f"POINTER({_SCALARS[t.base]})"
     if t.base == "uint8_t" and t.depth == 1:
         # Bytes: a borrowed buffer in (a bytes object), an address out (read
         # with ctypes.string_at and the length beside it).

@@ -344,4 +344,26 @@ namespace Mimecast
 
         internal MimecastUnsupportedException(ErrorInfo info) : base(info) { }
     }
+
+    /// <summary>The call was cancelled through a cancellation handle. Async methods throw
+    /// <see cref="System.OperationCanceledException"/> when their token caused it.</summary>
+    public class MimecastCancelledException : MimecastException
+    {
+        /// <summary>Creates the exception.</summary>
+        /// <param name="message">The message.</param>
+        public MimecastCancelledException(string message) : base(MimecastStatus.Cancelled, message) { }
+
+        internal MimecastCancelledException(ErrorInfo info) : base(info) { }
+    }
+
+    /// <summary>An event stream's checkpoint file is corrupt or belongs to another account, kind of stream or
+    /// query; nothing starts over silently.</summary>
+    public class MimecastCheckpointException : MimecastException
+    {
+        /// <summary>Creates the exception.</summary>
+        /// <param name="message">The message.</param>
+        public MimecastCheckpointException(string message) : base(MimecastStatus.Checkpoint, message) { }
+
+        internal MimecastCheckpointException(ErrorInfo info) : base(info) { }
+    }
 }

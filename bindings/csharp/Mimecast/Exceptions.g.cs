@@ -28,6 +28,8 @@ namespace Mimecast
                 case MimecastStatus.Internal: return new MimecastInternalException(info);
                 case MimecastStatus.Unsupported: return new MimecastUnsupportedException(info);
                 case MimecastStatus.IO: return new MimecastIOException(info);
+                case MimecastStatus.Cancelled: return new MimecastCancelledException(info);
+                case MimecastStatus.Checkpoint: return new MimecastCheckpointException(info);
                 default: return new MimecastException(info);
             }
         }

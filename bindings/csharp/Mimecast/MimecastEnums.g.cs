@@ -115,5 +115,31 @@ namespace Mimecast
         Unsupported = 16,
         /// <summary>A file named in the options (CA bundle) could not be read or parsed.</summary>
         IO = 17,
+        /// <summary>
+        /// The call was cancelled through an mc_cancel handle (see
+        /// mc_cancel_attach()). Nothing more was sent after the cancel; a request
+        /// already sent may have been processed.
+        /// </summary>
+        Cancelled = 18,
+        /// <summary>
+        /// An event stream's checkpoint file cannot be used: it is corrupt, or
+        /// belongs to another account, kind of stream or query. The library
+        /// never starts over silently; see mc_stream_open().
+        /// </summary>
+        Checkpoint = 19,
+    }
+
+    /// <summary>
+    /// Which source a stream pulls.
+    /// (The C enum mc_stream_kind.)
+    /// </summary>
+    public enum MimecastStreamKind
+    {
+        /// <summary>API 1.0 SIEM logs (`/api/audit/get-siem-logs`), zip files.</summary>
+        SiemV1 = 1,
+        /// <summary>API 2.0 batch (`/siem/v1/batch/events/cg`), gzip files by link.</summary>
+        Batch = 2,
+        /// <summary>API 2.0 streaming (`/siem/v1/events/cg`), pages of events.</summary>
+        Stream = 3,
     }
 }

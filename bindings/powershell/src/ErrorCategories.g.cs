@@ -35,6 +35,8 @@ namespace Mimecast.Commands
             (typeof(MimecastResponseException), ErrorCategory.InvalidData),
             (typeof(MimecastInternalException), ErrorCategory.NotSpecified),
             (typeof(MimecastUnsupportedException), ErrorCategory.NotImplemented),
+            (typeof(MimecastCancelledException), ErrorCategory.OperationStopped),
+            (typeof(MimecastCheckpointException), ErrorCategory.InvalidData),
             (typeof(MimecastException), ErrorCategory.NotSpecified),
         };
     }

@@ -21,6 +21,8 @@ from .errors import (
     ApiFailureError,
     AuthenticationError,
     BindingExpiredError,
+    CancelledError,
+    CheckpointError,
     ClientClosedError,
     ConfigurationError,
     HttpError,

@@ -40,6 +40,9 @@ MC_MAX_REQUEST_BYTES = 33554432
 #: accepted, so they accept exactly this).
 MC_MAX_JSON_DEPTH = 128
 
+#: Longest single event accepted.
+MC_MAX_EVENT_BYTES = 4194304
+
 
 class LogLevel(enum.IntEnum):
     """``mc_log_level``: Severity of a log message; lower is more severe."""
@@ -120,10 +123,33 @@ class Status(enum.IntEnum):
     UNSUPPORTED = 16
     #: A file named in the options (CA bundle) could not be read or parsed.
     IO = 17
+    #: The call was cancelled through an mc_cancel handle (see
+    #: mc_cancel_attach()). Nothing more was sent after the cancel; a request
+    #: already sent may have been processed.
+    CANCELLED = 18
+    #: An event stream's checkpoint file cannot be used: it is corrupt, or
+    #: belongs to another account, kind of stream or query. The library
+    #: never starts over silently; see mc_stream_open().
+    CHECKPOINT = 19
+
+
+class StreamKind(enum.IntEnum):
+    """``mc_stream_kind``: Which source a stream pulls."""
+
+    #: API 1.0 SIEM logs (`/api/audit/get-siem-logs`), zip files.
+    SIEM_V1 = 1
+    #: API 2.0 batch (`/siem/v1/batch/events/cg`), gzip files by link.
+    BATCH = 2
+    #: API 2.0 streaming (`/siem/v1/events/cg`), pages of events.
+    STREAM = 3
 
 
 class mc_call(Structure):
     """Opaque ``mc_call``: only handled through pointers."""
+
+
+class mc_cancel(Structure):
+    """Opaque ``mc_cancel``: only handled through pointers."""
 
 
 class mc_client(Structure):
@@ -136,6 +162,14 @@ class mc_options(Structure):
 
 class mc_pager(Structure):
     """Opaque ``mc_pager``: only handled through pointers."""
+
+
+class mc_stream(Structure):
+    """Opaque ``mc_stream``: only handled through pointers."""
+
+
+class mc_stream_options(Structure):
+    """Opaque ``mc_stream_options``: only handled through pointers."""
 
 
 #: ``void (*mc_log_callback)(void *user_data, mc_log_level level, const char *message)``
@@ -201,6 +235,18 @@ class mc_response(Structure):
         ("headers", POINTER(mc_header)),
         ("headers_len", c_size_t),
         ("retries", c_uint32),
+    ]
+
+
+class mc_stream_progress(Structure):
+    """``mc_stream_progress`` (read-only, owned by the library)."""
+
+    _fields_ = [
+        ("events", c_uint64),
+        ("bytes", c_uint64),
+        ("batches", c_uint64),
+        ("total_events", c_uint64),
+        ("total_bytes", c_uint64),
     ]
 
 
@@ -288,6 +334,12 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     ),
     "mc_pager_next": (c_int, [POINTER(mc_pager), POINTER(c_void_p)]),
     "mc_pager_free": (None, [POINTER(mc_pager)]),
+    "mc_cancel_new": (POINTER(mc_cancel), []),
+    "mc_cancel_cancel": (None, [POINTER(mc_cancel)]),
+    "mc_cancel_is_cancelled": (c_bool, [POINTER(mc_cancel)]),
+    "mc_cancel_free": (None, [POINTER(mc_cancel)]),
+    "mc_cancel_attach": (c_int, [POINTER(mc_cancel)]),
+    "mc_cancel_detach": (None, []),
     "mc_call_new": (c_int, [c_char_p, c_char_p, POINTER(POINTER(mc_call))]),
     "mc_call_free": (None, [POINTER(mc_call)]),
     "mc_call_add_query": (c_int, [POINTER(mc_call), c_char_p, c_char_p]),
@@ -318,4 +370,24 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
             POINTER(POINTER(mc_client)),
         ],
     ),
+    "mc_stream_options_new": (c_int, [c_uint32, POINTER(POINTER(mc_stream_options))]),
+    "mc_stream_options_free": (None, [POINTER(mc_stream_options)]),
+    "mc_stream_options_add_type": (c_int, [POINTER(mc_stream_options), c_char_p]),
+    "mc_stream_options_set_start": (c_int, [POINTER(mc_stream_options), c_char_p]),
+    "mc_stream_options_set_end": (c_int, [POINTER(mc_stream_options), c_char_p]),
+    "mc_stream_options_set_page_size": (c_int, [POINTER(mc_stream_options), c_uint32]),
+    "mc_stream_options_set_checkpoint": (c_int, [POINTER(mc_stream_options), c_char_p]),
+    "mc_stream_options_set_follow": (c_int, [POINTER(mc_stream_options), c_bool, c_uint32]),
+    "mc_stream_options_set_path": (c_int, [POINTER(mc_stream_options), c_char_p]),
+    "mc_stream_options_set_max_batch_bytes": (c_int, [POINTER(mc_stream_options), c_uint64]),
+    "mc_stream_open": (
+        c_int,
+        [POINTER(mc_client), POINTER(mc_stream_options), POINTER(POINTER(mc_stream))],
+    ),
+    "mc_stream_free": (None, [POINTER(mc_stream)]),
+    "mc_stream_next_batch": (c_int, [POINTER(mc_stream), POINTER(c_bool)]),
+    "mc_stream_next_event": (c_int, [POINTER(mc_stream), POINTER(c_void_p), POINTER(c_size_t)]),
+    "mc_stream_batch_file": (c_char_p, [POINTER(mc_stream)]),
+    "mc_stream_ack": (c_int, [POINTER(mc_stream)]),
+    "mc_stream_stats": (c_int, [POINTER(mc_stream), POINTER(mc_stream_progress)]),
 }

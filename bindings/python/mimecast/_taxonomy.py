@@ -28,6 +28,8 @@ STATUS_CLASS_NAMES: Dict[int, str] = {
     15: "InternalError",  # MC_STATUS_INTERNAL
     16: "UnsupportedError",  # MC_STATUS_UNSUPPORTED
     17: "MimecastIOError",  # MC_STATUS_IO
+    18: "CancelledError",  # MC_STATUS_CANCELLED
+    19: "CheckpointError",  # MC_STATUS_CHECKPOINT
 }
 
 #: class name -> (parent class name or '', builtin exceptions it also derives from).
@@ -53,5 +55,7 @@ TREE: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "ResponseTooLargeError": ("ResponseError", ()),
     "InternalError": ("MimecastError", ()),
     "UnsupportedError": ("MimecastError", ()),
+    "CancelledError": ("MimecastError", ()),
+    "CheckpointError": ("MimecastError", ()),
     "ClientClosedError": ("MimecastError", ("ValueError",)),
 }

@@ -61,6 +61,8 @@ __all__ = [
     "ResponseTooLargeError",
     "InternalError",
     "UnsupportedError",
+    "CancelledError",
+    "CheckpointError",
     "MimecastIOError",
     "ClientClosedError",
     "STATUS_CLASSES",
@@ -272,6 +274,16 @@ class InternalError(MimecastError):
 class UnsupportedError(MimecastError):
     """The operation does not apply to this client, e.g. ``sign()`` on an
     OAuth client (MC_STATUS_UNSUPPORTED)."""
+
+
+class CancelledError(MimecastError):
+    """The call was cancelled through a cancellation handle. (The asyncio
+    layer raises :class:`asyncio.CancelledError` instead.)"""
+
+
+class CheckpointError(MimecastError):
+    """An event stream's checkpoint file is corrupt or belongs to another
+    account, kind of stream or query; nothing starts over silently."""
 
 
 class ClientClosedError(MimecastError, ValueError):

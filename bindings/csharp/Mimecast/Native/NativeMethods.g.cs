@@ -118,6 +118,22 @@ namespace Mimecast.Native
         internal uint Retries;
     }
 
+    /// <summary>Layout of mc_stream_progress.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeStreamProgress
+    {
+        /// <summary>Events handed out since the stream was opened.</summary>
+        internal ulong Events;
+        /// <summary>Bytes of those events (decompressed JSON).</summary>
+        internal ulong Bytes;
+        /// <summary>Batches acknowledged since the stream was opened.</summary>
+        internal ulong Batches;
+        /// <summary>Events acknowledged over the checkpoint's whole life.</summary>
+        internal ulong TotalEvents;
+        /// <summary>Bytes acknowledged over the checkpoint's whole life.</summary>
+        internal ulong TotalBytes;
+    }
+
     /// <summary>Owns an mc_call *, released with mc_call_free(). A request to send with mc_send(): a method, a path, query parameters, headers and a body. Made by mc_call_new(), changed by the mc_call_*() functions, freed by mc_call_free(). It is only read by mc_send(), so it may be sent many times, from many threads once it is no longer changed.</summary>
     internal sealed partial class CallHandle : SafeHandle
     {
@@ -131,6 +147,26 @@ namespace Mimecast.Native
         protected override bool ReleaseHandle()
         {
             NativeMethods.mc_call_free(handle);
+            OnReleased();
+            return true;
+        }
+
+        partial void OnReleased();
+    }
+
+    /// <summary>Owns an mc_cancel *, released with mc_cancel_free(). A cancellation flag for calls in flight. Made by mc_cancel_new(), raised by mc_cancel_cancel() from any thread, freed by mc_cancel_free(). Thread-safe. One flag may govern one call or many (on many threads).</summary>
+    internal sealed partial class CancelHandle : SafeHandle
+    {
+        /// <summary>A handle that owns nothing yet (C NULL).</summary>
+        public CancelHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+        /// <summary>True for C NULL.</summary>
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        /// <summary>Calls mc_cancel_free().</summary>
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.mc_cancel_free(handle);
             OnReleased();
             return true;
         }
@@ -198,6 +234,46 @@ namespace Mimecast.Native
         partial void OnReleased();
     }
 
+    /// <summary>Owns an mc_stream *, released with mc_stream_free(). A pull of SIEM events, batch by batch, with an optional checkpoint file. Made by mc_stream_open(), freed by mc_stream_free(). Not thread-safe: one thread at a time (other calls on the same client may run elsewhere).</summary>
+    internal sealed partial class StreamHandle : SafeHandle
+    {
+        /// <summary>A handle that owns nothing yet (C NULL).</summary>
+        public StreamHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+        /// <summary>True for C NULL.</summary>
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        /// <summary>Calls mc_stream_free().</summary>
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.mc_stream_free(handle);
+            OnReleased();
+            return true;
+        }
+
+        partial void OnReleased();
+    }
+
+    /// <summary>Owns an mc_stream_options *, released with mc_stream_options_free(). What an event stream pulls: made by mc_stream_options_new(), changed by the mc_stream_options_*() functions, read by mc_stream_open() (which copies it), freed by mc_stream_options_free().</summary>
+    internal sealed partial class StreamOptionsHandle : SafeHandle
+    {
+        /// <summary>A handle that owns nothing yet (C NULL).</summary>
+        public StreamOptionsHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+        /// <summary>True for C NULL.</summary>
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        /// <summary>Calls mc_stream_options_free().</summary>
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.mc_stream_options_free(handle);
+            OnReleased();
+            return true;
+        }
+
+        partial void OnReleased();
+    }
+
     /// <summary>P/Invoke declarations of every function of include/mimecast.h.</summary>
     internal static partial class NativeMethods
     {
@@ -219,6 +295,9 @@ namespace Mimecast.Native
         /// accepted, so they accept exactly this).
         /// </summary>
         internal const int McMaxJsonDepth = 128;
+
+        /// <summary>Longest single event accepted.</summary>
+        internal const int McMaxEventBytes = 4194304;
 
         /// <summary>Every function declared below, to check the library exports them.</summary>
         internal static readonly string[] FunctionNames =
@@ -259,6 +338,12 @@ namespace Mimecast.Native
             "mc_pager_new",
             "mc_pager_next",
             "mc_pager_free",
+            "mc_cancel_new",
+            "mc_cancel_cancel",
+            "mc_cancel_is_cancelled",
+            "mc_cancel_free",
+            "mc_cancel_attach",
+            "mc_cancel_detach",
             "mc_call_new",
             "mc_call_free",
             "mc_call_add_query",
@@ -275,6 +360,23 @@ namespace Mimecast.Native
             "mc_options_set_discovery_url",
             "mc_discover_base_url",
             "mc_client_new_discover",
+            "mc_stream_options_new",
+            "mc_stream_options_free",
+            "mc_stream_options_add_type",
+            "mc_stream_options_set_start",
+            "mc_stream_options_set_end",
+            "mc_stream_options_set_page_size",
+            "mc_stream_options_set_checkpoint",
+            "mc_stream_options_set_follow",
+            "mc_stream_options_set_path",
+            "mc_stream_options_set_max_batch_bytes",
+            "mc_stream_open",
+            "mc_stream_free",
+            "mc_stream_next_batch",
+            "mc_stream_next_event",
+            "mc_stream_batch_file",
+            "mc_stream_ack",
+            "mc_stream_stats",
         };
 
         /// <summary>The library version, e.g. "0.1.0": a static string, never freed. Equal to MIMECAST_VERSION when header and library match.</summary>
@@ -421,6 +523,31 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void mc_pager_free(IntPtr pager);
 
+        /// <summary>A new, lowered cancellation flag. Never NULL. Free with mc_cancel_free().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern CancelHandle mc_cancel_new();
+
+        /// <summary>Raises the flag: every call it governs returns MC_STATUS_CANCELLED promptly (within about 20 ms, in every phase: name lookup, connecting, the proxy tunnel, the TLS handshake, sending, waiting for the answer, reading it, retry back-offs, waiting for an OAuth token another call is fetching), and later calls it governs fail at once. It cannot be lowered again. A single atomic store: safe from any thread and from a signal handler. NULL is ignored.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_cancel_cancel(CancelHandle cancel);
+
+        /// <summary>Whether the flag was raised. NULL gives false.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        [return: MarshalAs(UnmanagedType.I1)]
+        internal static extern bool mc_cancel_is_cancelled(CancelHandle cancel);
+
+        /// <summary>Frees a flag. NULL is ignored. A thread it is attached to keeps it (the library holds its own reference) until mc_cancel_detach().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_cancel_free(IntPtr cancel);
+
+        /// <summary>Makes `cancel` govern every call that does I/O made on the calling thread from now until mc_cancel_detach() (or another attach): mc_get_account, mc_request, mc_request_page, mc_send, mc_pager_next, mc_pager_next_item, mc_discover_base_url and mc_client_new_discover. Attach in the thread that makes the call, raise the flag from any other. NULL detaches. With a flag attached, each new connection is first opened by the library itself, so that connecting can be cancelled too.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_cancel_attach(CancelHandle cancel);
+
+        /// <summary>Stops the flag attached to the calling thread from governing its calls.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_cancel_detach();
+
         /// <summary>Starts a request. `method` is GET, POST, PUT, PATCH or DELETE (any case); `path` is the path only, as for mc_request() (no query string: add parameters with mc_call_add_query()). Anything else gives MC_STATUS_INVALID_ARGUMENT. Free with mc_call_free().</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_call_new(byte[]? method, byte[]? path, out CallHandle @out);
@@ -484,5 +611,73 @@ namespace Mimecast.Native
         /// <summary>Creates an API 1.0 client for the account `email` belongs to: like mc_client_new(), with the base URL found by mc_discover_base_url() first.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_client_new_discover(byte[]? email, byte[]? appId, byte[]? appKey, byte[]? accessKey, byte[]? secretKey, OptionsHandle options, out ClientHandle @out);
+
+        /// <summary>Options for a stream of `kind`, one of the mc_stream_kind values (MC_STREAM_KIND_SIEM_V1, _BATCH, _STREAM; an integer so that no value is undefined behaviour). Defaults: the source's default endpoint and event type (MTA for 1.0, receipt for batch, all for streaming), a start seven days ago, the service's page size, no checkpoint, no follow (60 s polls when following), batches of at most 256 MiB decompressed. Free with mc_stream_options_free().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_new(uint kind, out StreamOptionsHandle @out);
+
+        /// <summary>Frees stream options. NULL is ignored.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_stream_options_free(IntPtr options);
+
+        /// <summary>Adds an event type (e.g. "MTA" for 1.0, "receipt" for 2.0). The 1.0 and batch sources take one type per stream; streaming takes several.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_add_type(StreamOptionsHandle options, byte[]? eventType);
+
+        /// <summary>Where a first pull starts: "YYYY-MM-DD", or for streaming also "YYYY-MM-DDTHH:MM:SS.fffZ" (UTC). NULL for the default (seven days ago). Checked by mc_stream_open().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_set_start(StreamOptionsHandle options, byte[]? start);
+
+        /// <summary>Where the pull ends (same forms as the start); NULL for none.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_set_end(StreamOptionsHandle options, byte[]? end);
+
+        /// <summary>Files (batch source) or events (streaming) a page; 0 for the service's default.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_set_page_size(StreamOptionsHandle options, uint pageSize);
+
+        /// <summary>The checkpoint file (NULL for none: the position then lives only as long as the stream). A missing file is a first run; a file that is corrupt or belongs to another account, kind of stream or query makes mc_stream_open() fail with MC_STATUS_CHECKPOINT.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_set_checkpoint(StreamOptionsHandle options, byte[]? path);
+
+        /// <summary>Follow mode: when caught up, wait `poll_interval_ms` (at least 1000) and look again, instead of ending the pull; rate limits are waited out. Stop a follower with an mc_cancel flag.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_set_follow(StreamOptionsHandle options, [MarshalAs(UnmanagedType.I1)] bool follow, uint pollIntervalMs);
+
+        /// <summary>The endpoint path, for a variant of the source (for example /siem/v1/batch/events/ci for Cloud Integrated accounts); NULL for the default.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_set_path(StreamOptionsHandle options, byte[]? path);
+
+        /// <summary>The most bytes one batch may decompress to (&gt; 0): a larger file is refused with MC_STATUS_RESPONSE_TOO_LARGE as a possible bomb.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_options_set_max_batch_bytes(StreamOptionsHandle options, ulong bytes);
+
+        /// <summary>Opens a pull, resuming from the checkpoint file when there is one. No request is made here. The stream keeps the client alive. Free with mc_stream_free().</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_open(ClientHandle client, StreamOptionsHandle options, out StreamHandle @out);
+
+        /// <summary>Frees a stream. NULL is ignored. What was not acknowledged is not saved.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void mc_stream_free(IntPtr stream);
+
+        /// <summary>Moves to the next batch (a file or a page), fetching it. On success `*has_batch` is true, or false when the pull is caught up (never in follow mode: it waits and polls, until a batch comes or the call is cancelled). The batch before must have been acknowledged (MC_STATUS_INVALID_ARGUMENT otherwise). Blocks like mc_send() for each request, plus the follow mode's waits.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_next_batch(StreamHandle stream, [MarshalAs(UnmanagedType.I1)] out bool hasBatch);
+
+        /// <summary>The next event of the current batch: on success `*event_json` points to its JSON text, NUL-terminated, `*len` bytes long (NULL and 0 when the batch has no more events). Borrowed: valid until the next call on this stream. Events are decompressed as they are read.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_next_event(StreamHandle stream, out IntPtr eventJson, out UIntPtr len);
+
+        /// <summary>The file the current batch (for API 1.0, the event last returned) came from, or NULL. Borrowed: valid until the next call on this stream.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr mc_stream_batch_file(StreamHandle stream);
+
+        /// <summary>Acknowledges the current batch: the caller has handled its events. The position moves past it and, with a checkpoint file, is saved atomically (temporary file, flush, rename). If saving fails (MC_STATUS_IO: disk full, read-only) the previous checkpoint stays and the batch may be acknowledged again. After a crash, at most the batch that was not acknowledged is delivered again; nothing is skipped.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_ack(StreamHandle stream);
+
+        /// <summary>Progress so far: on success `*out` is filled in.</summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern MimecastStatus mc_stream_stats(StreamHandle stream, IntPtr @out);
     }
 }

@@ -31,6 +31,8 @@ final class ExceptionFactory {
             case INTERNAL -> new MimecastInternalException(info);
             case UNSUPPORTED -> new MimecastUnsupportedException(info);
             case IO -> new MimecastIOException(info);
+            case CANCELLED -> new MimecastCancelledException(info);
+            case CHECKPOINT -> new MimecastCheckpointException(info);
         };
     }
 }

@@ -80,7 +80,20 @@ public enum MimecastStatus {
     UNSUPPORTED(16, "MC_STATUS_UNSUPPORTED"),
 
     /** A file named in the options (CA bundle) could not be read or parsed. */
-    IO(17, "MC_STATUS_IO");
+    IO(17, "MC_STATUS_IO"),
+
+    /**
+     * The call was cancelled through an mc_cancel handle (see mc_cancel_attach()). Nothing more
+     * was sent after the cancel; a request already sent may have been processed.
+     */
+    CANCELLED(18, "MC_STATUS_CANCELLED"),
+
+    /**
+     * An event stream's checkpoint file cannot be used: it is corrupt, or belongs to another
+     * account, kind of stream or query. The library never starts over silently; see
+     * mc_stream_open().
+     */
+    CHECKPOINT(19, "MC_STATUS_CHECKPOINT");
 
     private final int value;
     private final String nativeName;

@@ -9,6 +9,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.ptr.ByReference;
+import com.sun.jna.ptr.ByteByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 import java.util.List;
@@ -38,6 +39,9 @@ public interface NativeMethods extends Library {
      * language (the bindings read what the core accepted, so they accept exactly this).
      */
     int MC_MAX_JSON_DEPTH = 128;
+
+    /** Longest single event accepted. */
+    int MC_MAX_EVENT_BYTES = 4194304;
 
     /** Every function declared below, to check the library exports them. */
     List<String> FUNCTION_NAMES = List.of(
@@ -77,6 +81,12 @@ public interface NativeMethods extends Library {
             "mc_pager_new",
             "mc_pager_next",
             "mc_pager_free",
+            "mc_cancel_new",
+            "mc_cancel_cancel",
+            "mc_cancel_is_cancelled",
+            "mc_cancel_free",
+            "mc_cancel_attach",
+            "mc_cancel_detach",
             "mc_call_new",
             "mc_call_free",
             "mc_call_add_query",
@@ -92,7 +102,24 @@ public interface NativeMethods extends Library {
             "mc_pager_next_item",
             "mc_options_set_discovery_url",
             "mc_discover_base_url",
-            "mc_client_new_discover");
+            "mc_client_new_discover",
+            "mc_stream_options_new",
+            "mc_stream_options_free",
+            "mc_stream_options_add_type",
+            "mc_stream_options_set_start",
+            "mc_stream_options_set_end",
+            "mc_stream_options_set_page_size",
+            "mc_stream_options_set_checkpoint",
+            "mc_stream_options_set_follow",
+            "mc_stream_options_set_path",
+            "mc_stream_options_set_max_batch_bytes",
+            "mc_stream_open",
+            "mc_stream_free",
+            "mc_stream_next_batch",
+            "mc_stream_next_event",
+            "mc_stream_batch_file",
+            "mc_stream_ack",
+            "mc_stream_stats");
 
     /** C's size_t: an unsigned integer as wide as a pointer. */
     final class SizeT extends IntegerType {
@@ -350,6 +377,40 @@ public interface NativeMethods extends Library {
 
         /** Reads the mc_response at {@code address} (owned by the library). */
         public NativeResponse(Pointer address) {
+            super(address);
+            read();
+        }
+    }
+
+    /**
+     * Layout of mc_stream_progress. Progress of a stream, as mc_stream_stats() reports it (a
+     * separate name: C keeps one namespace for types and functions).
+     */
+    @Structure.FieldOrder({
+            "events",
+            "bytes",
+            "batches",
+            "totalEvents",
+            "totalBytes"
+    })
+    final class NativeStreamProgress extends Structure {
+        /** events: Events handed out since the stream was opened. */
+        public long events;
+
+        /** bytes: Bytes of those events (decompressed JSON). */
+        public long bytes;
+
+        /** batches: Batches acknowledged since the stream was opened. */
+        public long batches;
+
+        /** total_events: Events acknowledged over the checkpoint's whole life. */
+        public long totalEvents;
+
+        /** total_bytes: Bytes acknowledged over the checkpoint's whole life. */
+        public long totalBytes;
+
+        /** Reads the mc_stream_progress at {@code address} (owned by the library). */
+        public NativeStreamProgress(Pointer address) {
             super(address);
             read();
         }
@@ -683,6 +744,40 @@ public interface NativeMethods extends Library {
     /** Frees a pager. NULL is ignored. */
     void mc_pager_free(Pointer pager);
 
+    /** A new, lowered cancellation flag. Never NULL. Free with mc_cancel_free(). */
+    Pointer mc_cancel_new();
+
+    /**
+     * Raises the flag: every call it governs returns MC_STATUS_CANCELLED promptly (within about 20
+     * ms, in every phase: name lookup, connecting, the proxy tunnel, the TLS handshake, sending,
+     * waiting for the answer, reading it, retry back-offs, waiting for an OAuth token another call
+     * is fetching), and later calls it governs fail at once. It cannot be lowered again. A single
+     * atomic store: safe from any thread and from a signal handler. NULL is ignored.
+     */
+    void mc_cancel_cancel(Pointer cancel);
+
+    /** Whether the flag was raised. NULL gives false. */
+    byte mc_cancel_is_cancelled(Pointer cancel);
+
+    /**
+     * Frees a flag. NULL is ignored. A thread it is attached to keeps it (the library holds its
+     * own reference) until mc_cancel_detach().
+     */
+    void mc_cancel_free(Pointer cancel);
+
+    /**
+     * Makes <code>cancel</code> govern every call that does I/O made on the calling thread from
+     * now until mc_cancel_detach() (or another attach): mc_get_account, mc_request,
+     * mc_request_page, mc_send, mc_pager_next, mc_pager_next_item, mc_discover_base_url and
+     * mc_client_new_discover. Attach in the thread that makes the call, raise the flag from any
+     * other. NULL detaches. With a flag attached, each new connection is first opened by the
+     * library itself, so that connecting can be cancelled too.
+     */
+    int mc_cancel_attach(Pointer cancel);
+
+    /** Stops the flag attached to the calling thread from governing its calls. */
+    void mc_cancel_detach();
+
     /**
      * Starts a request. <code>method</code> is GET, POST, PUT, PATCH or DELETE (any case);
      * <code>path</code> is the path only, as for mc_request() (no query string: add parameters
@@ -812,4 +907,105 @@ public interface NativeMethods extends Library {
             byte[] secretKey,
             Pointer options,
             PointerByReference out);
+
+    /**
+     * Options for a stream of <code>kind</code>, one of the mc_stream_kind values
+     * (MC_STREAM_KIND_SIEM_V1, _BATCH, _STREAM; an integer so that no value is undefined
+     * behaviour). Defaults: the source's default endpoint and event type (MTA for 1.0, receipt for
+     * batch, all for streaming), a start seven days ago, the service's page size, no checkpoint,
+     * no follow (60 s polls when following), batches of at most 256 MiB decompressed. Free with
+     * mc_stream_options_free().
+     */
+    int mc_stream_options_new(int kind, PointerByReference out);
+
+    /** Frees stream options. NULL is ignored. */
+    void mc_stream_options_free(Pointer options);
+
+    /**
+     * Adds an event type (e.g. "MTA" for 1.0, "receipt" for 2.0). The 1.0 and batch sources take
+     * one type per stream; streaming takes several.
+     */
+    int mc_stream_options_add_type(Pointer options, byte[] eventType);
+
+    /**
+     * Where a first pull starts: "YYYY-MM-DD", or for streaming also "YYYY-MM-DDTHH:MM:SS.fffZ"
+     * (UTC). NULL for the default (seven days ago). Checked by mc_stream_open().
+     */
+    int mc_stream_options_set_start(Pointer options, byte[] start);
+
+    /** Where the pull ends (same forms as the start); NULL for none. */
+    int mc_stream_options_set_end(Pointer options, byte[] end);
+
+    /** Files (batch source) or events (streaming) a page; 0 for the service's default. */
+    int mc_stream_options_set_page_size(Pointer options, int pageSize);
+
+    /**
+     * The checkpoint file (NULL for none: the position then lives only as long as the stream). A
+     * missing file is a first run; a file that is corrupt or belongs to another account, kind of
+     * stream or query makes mc_stream_open() fail with MC_STATUS_CHECKPOINT.
+     */
+    int mc_stream_options_set_checkpoint(Pointer options, byte[] path);
+
+    /**
+     * Follow mode: when caught up, wait <code>poll_interval_ms</code> (at least 1000) and look
+     * again, instead of ending the pull; rate limits are waited out. Stop a follower with an
+     * mc_cancel flag.
+     */
+    int mc_stream_options_set_follow(Pointer options, boolean follow, int pollIntervalMs);
+
+    /**
+     * The endpoint path, for a variant of the source (for example /siem/v1/batch/events/ci for
+     * Cloud Integrated accounts); NULL for the default.
+     */
+    int mc_stream_options_set_path(Pointer options, byte[] path);
+
+    /**
+     * The most bytes one batch may decompress to (&gt; 0): a larger file is refused with
+     * MC_STATUS_RESPONSE_TOO_LARGE as a possible bomb.
+     */
+    int mc_stream_options_set_max_batch_bytes(Pointer options, long bytes);
+
+    /**
+     * Opens a pull, resuming from the checkpoint file when there is one. No request is made here.
+     * The stream keeps the client alive. Free with mc_stream_free().
+     */
+    int mc_stream_open(Pointer client, Pointer options, PointerByReference out);
+
+    /** Frees a stream. NULL is ignored. What was not acknowledged is not saved. */
+    void mc_stream_free(Pointer stream);
+
+    /**
+     * Moves to the next batch (a file or a page), fetching it. On success <code>*has_batch</code>
+     * is true, or false when the pull is caught up (never in follow mode: it waits and polls,
+     * until a batch comes or the call is cancelled). The batch before must have been acknowledged
+     * (MC_STATUS_INVALID_ARGUMENT otherwise). Blocks like mc_send() for each request, plus the
+     * follow mode's waits.
+     */
+    int mc_stream_next_batch(Pointer stream, ByteByReference hasBatch);
+
+    /**
+     * The next event of the current batch: on success <code>*event_json</code> points to its JSON
+     * text, NUL-terminated, <code>*len</code> bytes long (NULL and 0 when the batch has no more
+     * events). Borrowed: valid until the next call on this stream. Events are decompressed as they
+     * are read.
+     */
+    int mc_stream_next_event(Pointer stream, PointerByReference eventJson, SizeTByReference len);
+
+    /**
+     * The file the current batch (for API 1.0, the event last returned) came from, or NULL.
+     * Borrowed: valid until the next call on this stream.
+     */
+    Pointer mc_stream_batch_file(Pointer stream);
+
+    /**
+     * Acknowledges the current batch: the caller has handled its events. The position moves past
+     * it and, with a checkpoint file, is saved atomically (temporary file, flush, rename). If
+     * saving fails (MC_STATUS_IO: disk full, read-only) the previous checkpoint stays and the
+     * batch may be acknowledged again. After a crash, at most the batch that was not acknowledged
+     * is delivered again; nothing is skipped.
+     */
+    int mc_stream_ack(Pointer stream);
+
+    /** Progress so far: on success <code>*out</code> is filled in. */
+    int mc_stream_stats(Pointer stream, Pointer out);
 }
