@@ -10,21 +10,10 @@ import java.util.Optional;
  *
  * <p>Unchecked, like the JDK's own exceptions for failures a caller usually cannot handle
  * locally. The classes form the tree of {@code bindings/errors.json}, the same in every binding
- * (Python, .NET, PowerShell); the subclasses and the status to class mapping are generated from
- * it:
- * <pre>
- * MimecastException
- *   MimecastInvalidArgumentException, MimecastInvalidCredentialsException
- *   MimecastConfigurationException: MimecastInvalidUrlException
- *                                     (: MimecastInsecureUrlException), MimecastIOException
- *   MimecastTransportException: MimecastTlsException, MimecastTimeoutException
- *   MimecastApiException: MimecastAuthenticationException (: MimecastBindingExpiredException),
- *                         MimecastRateLimitedException, MimecastApiFailureException,
- *                         MimecastHttpException
- *   MimecastResponseException: MimecastMalformedResponseException,
- *                              MimecastResponseTooLargeException
- *   MimecastInternalException, MimecastUnsupportedException
- * </pre>
+ * (Python, .NET, PowerShell); the subclasses (see "Direct Known Subclasses") and the status to
+ * class mapping are generated from it. Kinds without a status of their own
+ * ({@link MimecastConfigurationException}, {@link MimecastApiException},
+ * {@link MimecastResponseException}) group their subclasses and are thrown only as one of them.
  * A closed client throws the JDK's {@link IllegalStateException}; arguments the binding can
  * check itself throw {@link NullPointerException} or {@link IllegalArgumentException}.
  *
