@@ -4,7 +4,8 @@ export PATH := $(HOME)/.dotnet/tools:$(PATH)
 
 .PHONY: help setup build windows arm64 demo test lint debian-crates check-header bindings check-bindings test-rust \
         test-emulator test-c test-c-valgrind test-c-asan test-windows test-arm64 install test-install dist test-dist \
-        test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell bench clean
+        test-readme test-python test-python-wheel test-csharp test-csharp-package test-powershell java test-java \
+        test-java-arm64 bench clean
 
 help:
 	@echo "make setup    install build/test dependencies (Debian, offline crates)"
@@ -17,6 +18,7 @@ help:
 	@echo "make test     run every test suite (what CI runs)"
 	@echo "make bench    run the benchmarks (not part of the tests)"
 	@echo "make bindings regenerate the bindings' declarations from include/mimecast.h"
+	@echo "make java     build the Java binding's jar, POM, sources and javadoc into target/java"
 
 setup:
 	bash scripts/setup.sh
@@ -40,12 +42,14 @@ test:
 
 # Python style: PEP 8 with 99-column lines (black's output; Debian's
 # pycodestyle and mypy run under /usr/bin/python3, where apt installs them).
+# Java: Debian's checkstyle with bindings/java/checkstyle.xml.
 PY_SOURCES := bindings/python examples/python tests/*.py tests/vectors/generate.py tools
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	/usr/bin/python3 -m pycodestyle --max-line-length=99 --ignore=E203,W503 $(PY_SOURCES)
 	/usr/bin/python3 -m mypy --strict bindings/python/mimecast
+	checkstyle -c bindings/java/checkstyle.xml bindings/java/src examples/java
 
 # The committed header must be what build.rs generates from the sources.
 check-header: build
@@ -132,6 +136,22 @@ test-csharp-package: build windows arm64
 
 test-powershell: build
 	bash bindings/powershell/run-tests.sh
+
+# The Java binding: the jar (with every native library built, under JNA's layout), its POM,
+# sources and javadoc jars, into target/java; javac/jar, no Maven (bindings/java/README.md).
+java: build
+	bash bindings/java/build.sh
+
+# JUnit 5 against the jar and the emulator; installs the jar into a throwaway Maven repository
+# and builds examples/java with Maven against it.
+test-java: build
+	bash bindings/java/run-tests.sh
+
+# The same suite on Linux arm64: an arm64 JVM under qemu-aarch64 loads the jar's
+# linux-aarch64/libmimecast.so. Needs target/aarch64-unknown-linux-gnu/release/libmimecast.so;
+# not part of make test (about four minutes).
+test-java-arm64: build
+	bash bindings/java/test-arm64.sh
 
 bench: build
 	bash bench/run.sh

@@ -2,8 +2,10 @@
 # Installs what building and testing libmimecast needs on a Debian 12 machine
 # without crates.io (CI's kind): Debian's packaged Rust crates, valgrind, the
 # cross toolchains for Windows x64 and Linux arm64 with Wine and qemu-user,
-# packaging tools, and PowerShell as a .NET tool. Safe to run again. With crates.io you need none
-# of the crate packages: plain `cargo build --release` works.
+# packaging tools, a JDK with JNA, JUnit 5 and Maven (with the plugins the
+# Java tests run from Debian's Maven repository), and PowerShell as a .NET
+# tool. Safe to run again. With crates.io you need none of the crate packages:
+# plain `cargo build --release` works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +29,9 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 
 need_apt=()
-for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle python3-mypy "${platform_pkgs[@]}"; do
+java_pkgs="default-jdk-headless libjna-java junit5 checkstyle maven libmaven-install-plugin-java
+           libmaven-compiler-plugin-java libmaven-resources-plugin-java"
+for pkg in $(cat .ci/debian-crates.txt) valgrind python3-pycodestyle python3-mypy "${platform_pkgs[@]}" $java_pkgs; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ] || [ $new_arch -eq 1 ]; then

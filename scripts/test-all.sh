@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 suites=(lint check-header check-bindings test-rust test-emulator test-readme test-c test-c-valgrind test-c-asan
         test-windows test-arm64 test-install
-        test-python test-python-wheel test-csharp test-csharp-package test-powershell test-dist)
+        test-python test-python-wheel test-csharp test-csharp-package test-powershell test-java test-java-arm64 test-dist)
 passed=0; failed=0; failures=()
 for suite in "${suites[@]}"; do
   echo "::: $suite"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bindgen import generate  # noqa: E402
+from bindgen import GENERATED_DIRS, generate  # noqa: E402
 from bindgen.header import HeaderError, parse_file  # noqa: E402
 from bindgen.taxonomy import TaxonomyError, load  # noqa: E402
 
@@ -52,8 +52,20 @@ def main(argv=None) -> int:
             )
             sys.stderr.writelines(list(diff)[:40])
         else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
             print(f"generate_bindings: wrote {rel}")
+    for folder in GENERATED_DIRS:
+        for path in sorted((ROOT / folder).rglob("*")):
+            rel = path.relative_to(ROOT).as_posix()
+            if not path.is_file() or rel in files:
+                continue
+            if args.check:
+                stale.append(rel)
+                print(f"generate_bindings: {rel} is no longer generated", file=sys.stderr)
+            else:
+                path.unlink()
+                print(f"generate_bindings: removed {rel}")
     if stale:
         print(
             "generate_bindings: stale generated files (run `make bindings` and commit): "

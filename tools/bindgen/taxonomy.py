@@ -29,6 +29,8 @@ class Kind:
     csharp_platform: Optional[str]
     powershell_category: str
     doc: str
+    java: Optional[str] = None
+    java_platform: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ _KEYS = {
     "csharp_platform",
     "powershell_category",
     "doc",
+    "java",
+    "java_platform",
 }
 
 
@@ -82,6 +86,8 @@ def load(path: str, header: Header) -> Taxonomy:
                 csharp_platform=entry.get("csharp_platform"),
                 powershell_category=entry["powershell_category"],
                 doc=entry["doc"],
+                java=entry.get("java"),
+                java_platform=entry.get("java_platform"),
             )
         )
     taxonomy = Taxonomy(tuple(kinds))
@@ -103,6 +109,10 @@ def _check(path: str, taxonomy: Taxonomy, header: Header) -> None:
         seen.add(k.kind)
         if k.csharp is None and k.csharp_platform is None:
             raise TaxonomyError(f"{path}: {k.kind} has neither csharp nor csharp_platform")
+        if k.java is None and k.java_platform is None:
+            raise TaxonomyError(f"{path}: {k.kind} has neither java nor java_platform")
+        if k.java is not None and k.java_platform is not None:
+            raise TaxonomyError(f"{path}: {k.kind} has both java and java_platform")
     status = header.enum(STATUS_ENUM)
     ok = status.variants[0].name
     failures = [v.name for v in status.variants if v.value != 0]

@@ -6,12 +6,15 @@ does not understand instead of guessing.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import tempfile
 import unittest
 from pathlib import Path
 
-from bindgen import emit_csharp, emit_python, generate
+import generate_bindings
+from bindgen import GENERATED_DIRS, emit_csharp, emit_java, emit_python, generate
 from bindgen.header import HeaderError, parse, parse_file
 from bindgen.taxonomy import TaxonomyError, load
 
@@ -87,11 +90,16 @@ class RealHeaderTest(unittest.TestCase):
         files = generate(h, load(str(ERRORS), h))
         py = files[emit_python.ABI_PATH]
         cs = files[emit_csharp.NATIVE_PATH]
+        java = files[emit_java.NATIVE_PATH]
         for fn in h.functions:
             self.assertIn(f'"{fn.name}":', py)
             self.assertIn(f" {fn.name}(", cs)
+            self.assertIn(f" {fn.name}(", java)
+            self.assertIn(f'            "{fn.name}"', java)  # FUNCTION_NAMES
         self.assertIn(f'HEADER_VERSION = "{h.version}"', py)
         self.assertIn(f'HeaderVersion = "{h.version}"', cs)
+        self.assertIn(f'String HEADER_VERSION = "{h.version}";', java)
+        self.assertIn("int MC_MAX_JSON_DEPTH = 128;", java)
 
     def test_output_is_deterministic(self) -> None:
         h = parse_file(str(HEADER))
@@ -164,6 +172,146 @@ class StrictParserTest(unittest.TestCase):
         self.refused(with_("VERSION_PATCH 3", "VERSION_PATCH 4"), "disagrees")
 
 
+class JavaEmitterTest(unittest.TestCase):
+    """The JNA mapping of every shape cbindgen writes, including ones the header does not use
+    yet (the core keeps adding functions)."""
+
+    SHAPES = with_(
+        "void mc_thing_free(mc_thing *thing);",
+        """void mc_thing_free(mc_thing *thing);
+
+typedef void (*mc_event_callback)(void *user_data, const uint8_t *data, size_t len);
+
+MC_MUST_USE mc_status mc_thing_read(const mc_thing *thing, uint8_t *buffer, size_t capacity,
+                                    size_t *written, int64_t *when, bool *more, mc_status *why);
+
+MC_MUST_USE mc_status mc_thing_send(mc_thing *thing, const uint8_t *data, size_t len,
+                                    const char *const *names, uint64_t flags,
+                                    mc_event_callback callback, void *user_data, char **out);
+
+bool mc_thing_done(const mc_thing *thing);
+
+uint32_t mc_thing_count(void);""",
+    ).replace("typedef struct mc_thing mc_thing;", "typedef struct mc_thing mc_thing;\n")
+
+    def test_every_shape_maps(self) -> None:
+        h = parse(self.SHAPES)
+        java = emit_java.emit_native(h)
+        self.assertIn(
+            "    interface NativeEventCallback extends Callback {\n"
+            "        /** Called by the library. */\n"
+            "        void invoke(Pointer userData, Pointer data, SizeT len);",
+            java,
+        )
+        self.assertIn(
+            "int mc_thing_read(\n"
+            "            Pointer thing,\n"
+            "            ByteByReference buffer,\n"
+            "            SizeT capacity,\n"
+            "            SizeTByReference written,\n"
+            "            LongByReference when,\n"
+            "            ByteByReference more,\n"
+            "            IntByReference why);",
+            java,
+        )
+        self.assertIn(
+            "int mc_thing_send(\n"
+            "            Pointer thing,\n"
+            "            byte[] data,\n"
+            "            SizeT len,\n"
+            "            Pointer[] names,\n"
+            "            long flags,\n"
+            "            NativeEventCallback callback,\n"
+            "            Pointer userData,\n"
+            "            PointerByReference out);",
+            java,
+        )
+        self.assertIn("    byte mc_thing_done(Pointer thing);", java)  # C bool: one byte
+        self.assertIn("    int mc_thing_count();", java)
+        self.assertIn("int mc_thing_new(byte[] name, PointerByReference out);", java)
+        for cls in ("ByteByReference", "IntByReference", "LongByReference", "PointerByReference"):
+            self.assertIn(f"import com.sun.jna.ptr.{cls};", java)
+
+    def test_constants(self) -> None:
+        java = emit_java.emit_native(parse(MINIMAL))
+        self.assertIn("    /** Most things. */\n    int MC_THING_MAX = 5;\n", java)
+        self.assertIn('String HEADER_VERSION = "1.2.3";', java)
+
+    def test_unsupported_shapes_are_refused(self) -> None:
+        for old, new in (
+            ("const char *name", "mc_thing name"),  # an opaque struct by value
+            ("const char *name", "const char ***name"),
+            ("const char *name", "const int32_t *const *name"),
+        ):
+            with self.subTest(new):
+                h = parse(with_(old, new))
+                with self.assertRaises(HeaderError):
+                    emit_java.emit_native(h)
+
+    def test_keywords_are_not_identifiers(self) -> None:
+        h = parse(with_("const char *name", "const char *default"))
+        self.assertIn("int mc_thing_new(byte[] default_, PointerByReference out);",
+                      emit_java.emit_native(h))
+
+    def test_javadoc_is_escaped(self) -> None:
+        h = parse(with_("Makes a thing.", "Makes `MC <key>:<sig>` & more @see x."))
+        java = emit_java.emit_native(h)
+        self.assertIn(
+            "/** Makes <code>MC &lt;key&gt;:&lt;sig&gt;</code> &amp; more &#64;see x. */", java
+        )
+
+    def test_exceptions_follow_the_table(self) -> None:
+        h = parse_file(str(HEADER))
+        t = load(str(ERRORS), h)
+        files = emit_java.emit(h, t)
+        root = t.root.java
+        for k in t.kinds:
+            path = f"{emit_java.PACKAGE_DIR}/{k.java}.java"
+            if k is t.root or k.java is None:
+                self.assertNotIn(path, files)  # hand-written root; JDK exception
+                continue
+            parent = t.kind(k.parent).java
+            self.assertIn(f"public class {k.java} extends {parent} {{", files[path])
+        factory = files[emit_java.FACTORY_PATH]
+        for v in h.enum("mc_status").variants:
+            name = v.name[len("MC_STATUS_"):]
+            cls = t.by_status()[v.name].java if v.value else root
+            self.assertIn(f"            case {name} -> new {cls}(info);", factory)
+
+    def test_every_output_is_under_the_generated_root(self) -> None:
+        h = parse_file(str(HEADER))
+        for path in emit_java.emit(h, load(str(ERRORS), h)):
+            self.assertTrue(path.startswith(emit_java.GENERATED_ROOT + "/"), path)
+        self.assertIn(emit_java.GENERATED_ROOT, GENERATED_DIRS)
+
+
+class GeneratedDirsTest(unittest.TestCase):
+    def test_a_file_no_longer_generated_is_stale_then_removed(self) -> None:
+        h = parse_file(str(HEADER))
+        files = generate(h, load(str(ERRORS), h))
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            saved = generate_bindings.ROOT
+            generate_bindings.ROOT = root
+            quiet = io.StringIO()
+            try:
+                with contextlib.redirect_stderr(quiet), contextlib.redirect_stdout(quiet):
+                    for rel, text in files.items():
+                        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                        (root / rel).write_text(text, "utf-8")
+                    self.assertEqual(generate_bindings.main(["--check"]), 0)
+                    orphan = root / GENERATED_DIRS[0] / "io" / "Removed.java"
+                    orphan.write_text("class Removed {}", "utf-8")
+                    self.assertEqual(generate_bindings.main(["--check"]), 1)
+                    self.assertTrue(orphan.exists())
+                    self.assertIn("io/Removed.java is no longer generated", quiet.getvalue())
+                    self.assertEqual(generate_bindings.main([]), 0)
+                    self.assertFalse(orphan.exists())
+                    self.assertEqual(generate_bindings.main(["--check"]), 0)
+            finally:
+                generate_bindings.ROOT = saved
+
+
 class TaxonomyTest(unittest.TestCase):
     def write(self, data: dict) -> str:
         tmp = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
@@ -186,6 +334,13 @@ class TaxonomyTest(unittest.TestCase):
         with self.assertRaises(TaxonomyError) as cm:
             load(self.write(data), parse_file(str(HEADER)))
         self.assertIn("MC_STATUS_TLS", str(cm.exception))
+
+    def test_kind_without_java_is_refused(self) -> None:
+        data = json.loads(ERRORS.read_text("utf-8"))
+        del data["kinds"][2]["java"]
+        with self.assertRaises(TaxonomyError) as cm:
+            load(self.write(data), parse_file(str(HEADER)))
+        self.assertIn("java", str(cm.exception))
 
     def test_status_claimed_twice_is_refused(self) -> None:
         data = json.loads(ERRORS.read_text("utf-8"))
