@@ -43,9 +43,14 @@ _KEYWORDS = set(
 )
 
 
+# C# names that read better than the rule's (the public API names the kind
+# of an EventStream after the class it configures).
+_ENUM_NAMES = {"mc_stream_kind": "EventStreamKind"}
+
+
 def enum_type(name: str) -> str:
-    """mc_status -> MimecastStatus."""
-    return "Mimecast" + pascal(strip_prefix(name, "mc_"))
+    """mc_status -> MimecastStatus (mc_stream_kind -> EventStreamKind)."""
+    return _ENUM_NAMES.get(name) or "Mimecast" + pascal(strip_prefix(name, "mc_"))
 
 
 def handle_type(name: str) -> str:

@@ -133,7 +133,7 @@ namespace Mimecast
     /// Which source a stream pulls.
     /// (The C enum mc_stream_kind.)
     /// </summary>
-    public enum MimecastStreamKind
+    public enum EventStreamKind
     {
         /// <summary>API 1.0 SIEM logs (`/api/audit/get-siem-logs`), zip files.</summary>
         SiemV1 = 1,
