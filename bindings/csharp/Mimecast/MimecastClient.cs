@@ -5,9 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Mimecast.Native;
-#if NETCOREAPP3_0_OR_GREATER
 using System.Runtime.CompilerServices;
-#endif
 
 namespace Mimecast
 {
@@ -18,10 +16,13 @@ namespace Mimecast
     /// </summary>
     /// <remarks>
     /// Every call is synchronous and blocks for at most <see cref="MimecastClientOptions.Timeout"/> (times the retries
-    /// allowed by <see cref="MimecastClientOptions.RetryBudget"/>). The <c>*Async</c> methods run the same call on the
-    /// thread pool; the native call itself cannot be interrupted, see <see cref="GetAccountAsync"/>.
+    /// allowed by <see cref="MimecastClientOptions.RetryBudget"/>). Each takes an optional <see cref="CancellationToken"/>
+    /// that stops it in flight: the token raises a native cancellation flag attached to the calling thread, and the call
+    /// returns within about 20 ms of the cancel, whatever it is waiting for (connecting, TLS, the answer, a retry back-off,
+    /// an OAuth token), throwing <see cref="OperationCanceledException"/> with that token. The <c>*Async</c> methods run
+    /// the same call on the thread pool with the token governing it there.
     /// </remarks>
-    public sealed class MimecastClient : IDisposable
+    public sealed partial class MimecastClient : IMimecastClient
     {
         /// <summary>The environment variables <see cref="FromEnvironment"/> reads.</summary>
         private static readonly string[] EnvironmentVariables =
@@ -182,7 +183,9 @@ namespace Mimecast
         /// <exception cref="MimecastApiFailureException">Mimecast knows no region for the address.</exception>
         /// <exception cref="MimecastMalformedResponseException">The answer names something other than a plain https base URL.</exception>
         /// <exception cref="MimecastInvalidArgumentException">The address does not look like user@domain.</exception>
-        public static string DiscoverBaseUrl(string emailAddress, string? appId = null, MimecastClientOptions? options = null)
+        /// <param name="cancellationToken">Stops the call in flight (<see cref="OperationCanceledException"/>).</param>
+        public static string DiscoverBaseUrl(string emailAddress, string? appId = null, MimecastClientOptions? options = null,
+            CancellationToken cancellationToken = default)
         {
             var email = Utf8.Required(emailAddress, nameof(emailAddress));
             if (appId != null && appId.Length == 0) throw new ArgumentException("The application id must not be empty (pass null to send none).", nameof(appId));
@@ -192,25 +195,27 @@ namespace Mimecast
             using var opts = NativeMethods.mc_options_new();
             if (opts.IsInvalid) throw new OutOfMemoryException("mc_options_new returned NULL.");
             Apply(opts, options, callback);
-            Check(NativeMethods.mc_discover_base_url(email, id, opts, out IntPtr url));
+            var url = NativeCancellation.Run(() =>
+            {
+                Check(NativeMethods.mc_discover_base_url(email, id, opts, out IntPtr p));
+                return p;
+            }, cancellationToken);
             GC.KeepAlive(callback);
             return NativeMethods.TakeString(url) ?? string.Empty;
         }
 
-        /// <summary>Runs <see cref="DiscoverBaseUrl"/> on the thread pool; cancellation as in <see cref="GetAccountAsync"/>.</summary>
+        /// <summary>Runs <see cref="DiscoverBaseUrl"/> on the thread pool, <paramref name="cancellationToken"/> stopping it in flight.</summary>
         /// <param name="emailAddress">An address of the account.</param>
         /// <param name="appId">The API 1.0 application id, sent when given.</param>
         /// <param name="options">Timeouts, proxy, CA bundle, discovery host; null for the defaults.</param>
-        /// <param name="cancellationToken">Cancels before or after the native call.</param>
+        /// <param name="cancellationToken">Stops the call in flight (<see cref="OperationCanceledException"/>).</param>
         /// <returns>The base URL.</returns>
-        public static async Task<string> DiscoverBaseUrlAsync(string emailAddress, string? appId = null, MimecastClientOptions? options = null,
+        public static Task<string> DiscoverBaseUrlAsync(string emailAddress, string? appId = null, MimecastClientOptions? options = null,
             CancellationToken cancellationToken = default)
         {
             Utf8.Required(emailAddress, nameof(emailAddress));
-            cancellationToken.ThrowIfCancellationRequested();
-            var url = await Task.Run(() => DiscoverBaseUrl(emailAddress, appId, options), cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            return url;
+            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<string>(cancellationToken);
+            return Task.Run(() => DiscoverBaseUrl(emailAddress, appId, options, cancellationToken), cancellationToken);
         }
 
         /// <summary>
@@ -223,10 +228,11 @@ namespace Mimecast
         /// <param name="accessKey">Access key.</param>
         /// <param name="secretKey">Secret key (base64).</param>
         /// <param name="options">Timeouts, TLS, retries, proxy, logging, discovery host; null for the defaults.</param>
+        /// <param name="cancellationToken">Stops the discovery request in flight (<see cref="OperationCanceledException"/>).</param>
         /// <returns>The client.</returns>
         /// <exception cref="MimecastApiFailureException">Mimecast knows no region for the address.</exception>
         public static MimecastClient FromEmailAddress(string emailAddress, string appId, string appKey, string accessKey, string secretKey,
-            MimecastClientOptions? options = null)
+            MimecastClientOptions? options = null, CancellationToken cancellationToken = default)
         {
             var email = Utf8.Required(emailAddress, nameof(emailAddress));
             var id = Utf8.Required(appId, nameof(appId));
@@ -235,8 +241,9 @@ namespace Mimecast
             var sk = Utf8.Required(secretKey, nameof(secretKey));
             try
             {
-                return new MimecastClient(CreateHandle(options,
-                    (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new_discover(email, id, ak, acc, sk, o, out h)));
+                return NativeCancellation.Run(() => new MimecastClient(CreateHandle(options,
+                    (OptionsHandle o, out ClientHandle h) => NativeMethods.mc_client_new_discover(email, id, ak, acc, sk, o, out h))),
+                    cancellationToken);
             }
             finally
             {
@@ -267,13 +274,19 @@ namespace Mimecast
         }
 
         /// <summary>Calls Get Account (<c>/api/account/get-account</c>).</summary>
+        /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>The account.</returns>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         /// <exception cref="MimecastException">The call failed; the subclass says how.</exception>
-        public Account GetAccount()
+        public Account GetAccount(CancellationToken cancellationToken = default)
         {
             var h = Handle();
-            NativeMethods.Check(NativeMethods.mc_get_account(h, out IntPtr account));
+            var account = NativeCancellation.Run(() =>
+            {
+                NativeMethods.Check(NativeMethods.mc_get_account(h, out IntPtr p));
+                return p;
+            }, cancellationToken);
             try
             {
                 // The values the core read from the response: no second parse here.
@@ -286,11 +299,11 @@ namespace Mimecast
         }
 
         /// <summary>
-        /// Runs <see cref="GetAccount"/> on the thread pool. <paramref name="cancellationToken"/> is observed before the call
-        /// starts and after it returns (the result is then discarded and <see cref="OperationCanceledException"/> thrown);
-        /// the native call itself cannot be interrupted and is bounded by <see cref="MimecastClientOptions.Timeout"/>.
+        /// Runs <see cref="GetAccount"/> on the thread pool. <paramref name="cancellationToken"/> stops the native call in
+        /// flight (within about 20 ms, in every phase); the task then throws <see cref="OperationCanceledException"/>
+        /// carrying that token.
         /// </summary>
-        /// <param name="cancellationToken">Cancels before or after the native call.</param>
+        /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>The account.</returns>
         public Task<Account> GetAccountAsync(CancellationToken cancellationToken = default) => RunAsync(GetAccount, cancellationToken);
 
@@ -300,29 +313,34 @@ namespace Mimecast
         /// </summary>
         /// <param name="path">The request path, e.g. <c>/api/directory/find-groups</c> (never a full URL).</param>
         /// <param name="jsonBody">The JSON body, or null.</param>
+        /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>The parsed response envelope.</returns>
         /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         /// <exception cref="MimecastException">The call failed; the subclass says how.</exception>
-        public MimecastResponse Request(string path, string? jsonBody = null)
+        public MimecastResponse Request(string path, string? jsonBody = null, CancellationToken cancellationToken = default)
         {
             var p = Utf8.Required(path, nameof(path));
             var body = Body(jsonBody);
             var h = Handle();
-            NativeMethods.Check(NativeMethods.mc_request(h, p, body, out IntPtr response));
-            int retries = NativeMethods.LastRetryCount();
-            var json = NativeMethods.TakeString(response) ?? string.Empty;
-            return MimecastResponse.Parse(json, null, retries);
+            return NativeCancellation.Run(() =>
+            {
+                NativeMethods.Check(NativeMethods.mc_request(h, p, body, out IntPtr response));
+                int retries = NativeMethods.LastRetryCount();
+                var json = NativeMethods.TakeString(response) ?? string.Empty;
+                return MimecastResponse.Parse(json, null, retries);
+            }, cancellationToken);
         }
 
         /// <summary>Runs <see cref="Request"/> on the thread pool; cancellation as in <see cref="GetAccountAsync"/>.</summary>
         /// <param name="path">The request path.</param>
         /// <param name="jsonBody">The JSON body, or null.</param>
-        /// <param name="cancellationToken">Cancels before or after the native call.</param>
+        /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>The parsed response envelope.</returns>
         public Task<MimecastResponse> RequestAsync(string path, string? jsonBody = null, CancellationToken cancellationToken = default)
         {
             Utf8.Required(path, nameof(path));
-            return RunAsync(() => Request(path, jsonBody), cancellationToken);
+            return RunAsync(ct => Request(path, jsonBody, ct), cancellationToken);
         }
 
         /// <summary>
@@ -333,24 +351,39 @@ namespace Mimecast
         /// <param name="jsonBody">The JSON body (without pagination, which is added), or null.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>
         /// <param name="pageToken">The token of the page to fetch; null for the first page.</param>
+        /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>The page.</returns>
-        public MimecastResponse RequestPage(string path, string? jsonBody = null, int pageSize = 0, string? pageToken = null)
+        public MimecastResponse RequestPage(string path, string? jsonBody = null, int pageSize = 0, string? pageToken = null,
+            CancellationToken cancellationToken = default)
         {
             var p = Utf8.Required(path, nameof(path));
             var body = Body(jsonBody);
             if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
             if (pageToken != null && pageToken.Length == 0) throw new ArgumentException("The page token must not be empty (null for the first page).", nameof(pageToken));
-            return RequestPage(p, body, (uint)pageSize, Utf8.ToNative(pageToken, nameof(pageToken)));
+            var token = Utf8.ToNative(pageToken, nameof(pageToken));
+            var h = Handle();
+            return NativeCancellation.Run(() =>
+            {
+                NativeMethods.Check(NativeMethods.mc_request_page(h, p, body, (uint)pageSize, token, out IntPtr response, out IntPtr next));
+                int retries = NativeMethods.LastRetryCount();
+                var json = NativeMethods.TakeString(response) ?? string.Empty;
+                var nextToken = NativeMethods.TakeString(next);
+                return MimecastResponse.Parse(json, string.IsNullOrEmpty(nextToken) ? null : nextToken, retries);
+            }, cancellationToken);
         }
 
-        private MimecastResponse RequestPage(byte[] path, byte[]? body, uint pageSize, byte[]? token)
+        /// <summary>Runs <see cref="RequestPage"/> on the thread pool; cancellation as in <see cref="GetAccountAsync"/>.</summary>
+        /// <param name="path">The request path.</param>
+        /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="pageToken">The token of the page to fetch; null for the first page.</param>
+        /// <param name="cancellationToken">Stops the call in flight.</param>
+        /// <returns>The page.</returns>
+        public Task<MimecastResponse> RequestPageAsync(string path, string? jsonBody = null, int pageSize = 0, string? pageToken = null,
+            CancellationToken cancellationToken = default)
         {
-            var h = Handle();
-            NativeMethods.Check(NativeMethods.mc_request_page(h, path, body, pageSize, token, out IntPtr response, out IntPtr next));
-            int retries = NativeMethods.LastRetryCount();
-            var json = NativeMethods.TakeString(response) ?? string.Empty;
-            var nextToken = NativeMethods.TakeString(next);
-            return MimecastResponse.Parse(json, string.IsNullOrEmpty(nextToken) ? null : nextToken, retries);
+            Utf8.Required(path, nameof(path));
+            return RunAsync(ct => RequestPage(path, jsonBody, pageSize, pageToken, ct), cancellationToken);
         }
 
         /// <summary>
@@ -362,20 +395,21 @@ namespace Mimecast
         /// <param name="path">The request path, e.g. <c>/api/audit/get-audit-events</c>.</param>
         /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="cancellationToken">Checked before each page and stops a page's fetch in flight.</param>
         /// <returns>The items of all pages.</returns>
-        public IEnumerable<JsonElement> Paginate(string path, string? jsonBody = null, int pageSize = 0)
+        public IEnumerable<JsonElement> Paginate(string path, string? jsonBody = null, int pageSize = 0, CancellationToken cancellationToken = default)
         {
             var p = Utf8.Required(path, nameof(path));
             var body = Body(jsonBody);
             if (pageSize < 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must not be negative.");
             Handle();
-            return PaginateIterator(p, body, (uint)pageSize);
+            return PaginateIterator(p, body, (uint)pageSize, cancellationToken);
         }
 
-        private IEnumerable<JsonElement> PaginateIterator(byte[] path, byte[]? body, uint pageSize)
+        private IEnumerable<JsonElement> PaginateIterator(byte[] path, byte[]? body, uint pageSize, CancellationToken cancellationToken)
         {
             using var pager = NewPager(path, body, pageSize);
-            for (var page = NextPage(pager); page != null; page = NextPage(pager))
+            for (var page = NextPage(pager, cancellationToken); page != null; page = NextPage(pager, cancellationToken))
                 if (page.Data.ValueKind == JsonValueKind.Array)
                     foreach (var item in page.Data.EnumerateArray())
                         yield return item;
@@ -394,23 +428,25 @@ namespace Mimecast
         }
 
         /// <summary>The next page of a pull, or null when it is over. A disposed client ends the pull too.</summary>
-        private MimecastResponse? NextPage(PagerHandle pager)
+        private MimecastResponse? NextPage(PagerHandle pager, CancellationToken cancellationToken)
         {
             Handle();
-            NativeMethods.Check(NativeMethods.mc_pager_next(pager, out IntPtr page));
-            int retries = NativeMethods.LastRetryCount();
-            var json = NativeMethods.TakeString(page);
-            return json == null ? null : MimecastResponse.Parse(json, null, retries);
+            return NativeCancellation.Run(() =>
+            {
+                NativeMethods.Check(NativeMethods.mc_pager_next(pager, out IntPtr page));
+                int retries = NativeMethods.LastRetryCount();
+                var json = NativeMethods.TakeString(page);
+                return json == null ? null : MimecastResponse.Parse(json, null, retries);
+            }, cancellationToken);
         }
 
-#if NETCOREAPP3_0_OR_GREATER
         /// <summary>
-        /// As <see cref="Paginate"/>, fetching each page on the thread pool. Cancellation is observed between pages.
+        /// As <see cref="Paginate"/>, fetching each page on the thread pool; the token stops a fetch in flight.
         /// </summary>
         /// <param name="path">The request path.</param>
         /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>
-        /// <param name="cancellationToken">Stops the enumeration between pages.</param>
+        /// <param name="cancellationToken">Stops the enumeration, a page's fetch in flight included.</param>
         /// <returns>The items of all pages.</returns>
         public IAsyncEnumerable<JsonElement> PaginateAsync(string path, string? jsonBody = null, int pageSize = 0,
             CancellationToken cancellationToken = default)
@@ -429,14 +465,13 @@ namespace Mimecast
             while (true)
             {
                 // One page at a time: a pager is used by one thread at a time.
-                var page = await RunAsync(() => NextPage(pager), cancellationToken).ConfigureAwait(false);
+                var page = await RunAsync(ct => NextPage(pager, ct), cancellationToken).ConfigureAwait(false);
                 if (page == null) yield break;
                 if (page.Data.ValueKind == JsonValueKind.Array)
                     foreach (var item in page.Data.EnumerateArray())
                         yield return item;
             }
         }
-#endif
 
         /// <summary>
         /// Sends any request (<see cref="MimecastRequest"/>: method, path, query, headers, body), signed (API 1.0) or with
@@ -446,14 +481,20 @@ namespace Mimecast
         /// with Any other 2xx bodies (a zip, a CSV or STIX feed) are returned as they are, with Raw any answer is returned.
         /// </summary>
         /// <param name="request">The request.</param>
+        /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>Status, headers and body.</returns>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         /// <exception cref="MimecastException">The call failed; the subclass says how.</exception>
-        public MimecastHttpResponse Send(MimecastRequest request)
+        public MimecastHttpResponse Send(MimecastRequest request, CancellationToken cancellationToken = default)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             var h = Handle();
             using var call = request.ToNative();
-            NativeMethods.Check(NativeMethods.mc_send(h, call, out IntPtr response));
+            var response = NativeCancellation.Run(() =>
+            {
+                NativeMethods.Check(NativeMethods.mc_send(h, call, out IntPtr p));
+                return p;
+            }, cancellationToken);
             try
             {
                 var r = Marshal.PtrToStructure<NativeResponse>(response);
@@ -476,12 +517,12 @@ namespace Mimecast
 
         /// <summary>Runs <see cref="Send"/> on the thread pool; cancellation as in <see cref="GetAccountAsync"/>.</summary>
         /// <param name="request">The request.</param>
-        /// <param name="cancellationToken">Cancels before or after the native call.</param>
+        /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>Status, headers and body.</returns>
         public Task<MimecastHttpResponse> SendAsync(MimecastRequest request, CancellationToken cancellationToken = default)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
-            return RunAsync(() => Send(request), cancellationToken);
+            return RunAsync(ct => Send(request, ct), cancellationToken);
         }
 
         /// <summary>
@@ -493,65 +534,95 @@ namespace Mimecast
         /// <param name="jsonBody">The JSON body (without pagination, which is added), or null.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>
         /// <param name="itemsKey">The member of each data item that holds the list, for endpoints the library does not know; null for the default.</param>
+        /// <param name="cancellationToken">Checked before each item and stops a page's fetch in flight.</param>
         /// <returns>The items.</returns>
-        public IEnumerable<JsonElement> Items(string path, string? jsonBody = null, int pageSize = 0, string? itemsKey = null)
+        public IEnumerable<JsonElement> Items(string path, string? jsonBody = null, int pageSize = 0, string? itemsKey = null,
+            CancellationToken cancellationToken = default)
         {
             var p = Utf8.Required(path, nameof(path));
             var body = Body(jsonBody);
             var key = ItemsKey(itemsKey);
             var size = PageSize(pageSize);
             Handle();
-            return ItemIterator(() => NewPager(p, body, size), key);
+            return ItemIterator(() => NewPager(p, body, size), key, cancellationToken);
         }
 
         /// <summary>
         /// Enumerates every item of a pull over any request: a POST pages as an API 1.0 envelope (its JSON body gets
-        /// <c>meta.pagination</c>; log lists unwrapped as in <see cref="Items(string, string?, int, string?)"/>), a GET as
+        /// <c>meta.pagination</c>; log lists unwrapped as in <see cref="Items(string, string?, int, string?, CancellationToken)"/>), a GET as
         /// API 2.0 REST (<c>pageSize</c> and the <c>nextPage</c> cursor added to the query; the items are each page's
         /// <c>value</c>; the pull ends when the answer says <c>isCaughtUp</c>).
         /// </summary>
         /// <param name="request">The request of the first page.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>
         /// <param name="itemsKey">For an API 1.0 pull, the member of each data item that holds the list; null for the default.</param>
+        /// <param name="cancellationToken">Checked before each item and stops a page's fetch in flight.</param>
         /// <returns>The items.</returns>
-        public IEnumerable<JsonElement> Items(MimecastRequest request, int pageSize = 0, string? itemsKey = null)
+        public IEnumerable<JsonElement> Items(MimecastRequest request, int pageSize = 0, string? itemsKey = null,
+            CancellationToken cancellationToken = default)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             var key = ItemsKey(itemsKey);
             var size = PageSize(pageSize);
             Handle();
-            return ItemIterator(() => NewPager(request, size), key);
+            return ItemIterator(() => NewPager(request, size), key, cancellationToken);
         }
 
         /// <summary>
-        /// Enumerates the pages of a pull over any request (see <see cref="Items(MimecastRequest, int, string?)"/>), each
+        /// Enumerates the pages of a pull over any request (see <see cref="Items(MimecastRequest, int, string?, CancellationToken)"/>), each
         /// page's whole answer parsed: an API 1.0 envelope, or an API 2.0 page whose <c>@nextPage</c> is the cursor to keep.
         /// <see cref="MimecastResponse.NextPageToken"/> is not set on these pages: read <c>@nextPage</c> or
         /// <c>meta.pagination.next</c> from <see cref="MimecastResponse.Root"/>.
         /// </summary>
         /// <param name="request">The request of the first page.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="cancellationToken">Checked before each page and stops a page's fetch in flight.</param>
         /// <returns>The pages.</returns>
-        public IEnumerable<MimecastResponse> Pages(MimecastRequest request, int pageSize = 0)
+        public IEnumerable<MimecastResponse> Pages(MimecastRequest request, int pageSize = 0, CancellationToken cancellationToken = default)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             var size = PageSize(pageSize);
             Handle();
-            return PageIterator(request, size);
+            return PageIterator(request, size, cancellationToken);
         }
 
-        private IEnumerable<MimecastResponse> PageIterator(MimecastRequest request, uint pageSize)
+        /// <summary>As <see cref="Pages"/>, fetching each page on the thread pool; the token stops a fetch in flight.</summary>
+        /// <param name="request">The request of the first page.</param>
+        /// <param name="pageSize">Items per page; 0 = the server's default.</param>
+        /// <param name="cancellationToken">Stops the enumeration, a page's fetch in flight included.</param>
+        /// <returns>The pages.</returns>
+        public IAsyncEnumerable<MimecastResponse> PagesAsync(MimecastRequest request, int pageSize = 0, CancellationToken cancellationToken = default)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            var size = PageSize(pageSize);
+            Handle();
+            return PageAsyncIterator(request, size, cancellationToken);
+        }
+
+        private IEnumerable<MimecastResponse> PageIterator(MimecastRequest request, uint pageSize, CancellationToken cancellationToken)
         {
             using var pager = NewPager(request, pageSize);
-            for (var page = NextPage(pager); page != null; page = NextPage(pager))
+            for (var page = NextPage(pager, cancellationToken); page != null; page = NextPage(pager, cancellationToken))
                 yield return page;
         }
 
-        private IEnumerable<JsonElement> ItemIterator(Func<PagerHandle> newPager, byte[]? itemsKey)
+        private async IAsyncEnumerable<MimecastResponse> PageAsyncIterator(MimecastRequest request, uint pageSize,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            using var pager = NewPager(request, pageSize);
+            while (true)
+            {
+                var page = await RunAsync(ct => NextPage(pager, ct), cancellationToken).ConfigureAwait(false);
+                if (page == null) yield break;
+                yield return page;
+            }
+        }
+
+        private IEnumerable<JsonElement> ItemIterator(Func<PagerHandle> newPager, byte[]? itemsKey, CancellationToken cancellationToken)
         {
             using var pager = newPager();
             SetItemsKey(pager, itemsKey);
-            for (var item = NextItem(pager); item != null; item = NextItem(pager))
+            for (var item = NextItem(pager, cancellationToken); item != null; item = NextItem(pager, cancellationToken))
                 yield return item.Value;
         }
 
@@ -586,11 +657,14 @@ namespace Mimecast
         }
 
         /// <summary>The next item of a pull, or null when it is over. A disposed client ends the pull too.</summary>
-        private JsonElement? NextItem(PagerHandle pager)
+        private JsonElement? NextItem(PagerHandle pager, CancellationToken cancellationToken)
         {
             Handle();
-            NativeMethods.Check(NativeMethods.mc_pager_next_item(pager, out IntPtr item));
-            var json = NativeMethods.TakeString(item);
+            var json = NativeCancellation.Run(() =>
+            {
+                NativeMethods.Check(NativeMethods.mc_pager_next_item(pager, out IntPtr item));
+                return NativeMethods.TakeString(item);
+            }, cancellationToken);
             if (json == null) return null;
             try
             {
@@ -603,13 +677,12 @@ namespace Mimecast
             }
         }
 
-#if NETCOREAPP3_0_OR_GREATER
-        /// <summary>As <see cref="Items(string, string?, int, string?)"/>, fetching each page on the thread pool. Cancellation is observed between items.</summary>
+        /// <summary>As <see cref="Items(string, string?, int, string?, CancellationToken)"/>, fetching each page on the thread pool; the token stops a fetch in flight.</summary>
         /// <param name="path">The request path.</param>
         /// <param name="jsonBody">The JSON body (without pagination), or null.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>
         /// <param name="itemsKey">The member that holds the list, or null for the default.</param>
-        /// <param name="cancellationToken">Stops the enumeration.</param>
+        /// <param name="cancellationToken">Stops the enumeration, a page's fetch in flight included.</param>
         /// <returns>The items.</returns>
         public IAsyncEnumerable<JsonElement> ItemsAsync(string path, string? jsonBody = null, int pageSize = 0, string? itemsKey = null,
             CancellationToken cancellationToken = default)
@@ -622,11 +695,11 @@ namespace Mimecast
             return ItemAsyncIterator(() => NewPager(p, body, size), key, cancellationToken);
         }
 
-        /// <summary>As <see cref="Items(MimecastRequest, int, string?)"/>, fetching each page on the thread pool. Cancellation is observed between items.</summary>
+        /// <summary>As <see cref="Items(MimecastRequest, int, string?, CancellationToken)"/>, fetching each page on the thread pool; the token stops a fetch in flight.</summary>
         /// <param name="request">The request of the first page.</param>
         /// <param name="pageSize">Items per page; 0 = the server's default.</param>
         /// <param name="itemsKey">For an API 1.0 pull, the member that holds the list; null for the default.</param>
-        /// <param name="cancellationToken">Stops the enumeration.</param>
+        /// <param name="cancellationToken">Stops the enumeration, a page's fetch in flight included.</param>
         /// <returns>The items.</returns>
         public IAsyncEnumerable<JsonElement> ItemsAsync(MimecastRequest request, int pageSize = 0, string? itemsKey = null,
             CancellationToken cancellationToken = default)
@@ -646,12 +719,11 @@ namespace Mimecast
             while (true)
             {
                 // One call at a time: a pager is used by one thread at a time.
-                var item = await RunAsync(() => NextItem(pager), cancellationToken).ConfigureAwait(false);
+                var item = await RunAsync(ct => NextItem(pager, ct), cancellationToken).ConfigureAwait(false);
                 if (item == null) yield break;
                 yield return item.Value;
             }
         }
-#endif
 
         /// <summary>
         /// Signs an API 1.0 request without sending it, for callers with their own HTTP code.
@@ -705,17 +777,15 @@ namespace Mimecast
             return _handle;
         }
 
-        private async Task<T> RunAsync<T>(Func<T> call, CancellationToken cancellationToken)
+        /// <summary>
+        /// Runs a blocking call on the thread pool, handing it the token: the call attaches the native flag on the pool
+        /// thread it runs on, so a cancel stops it in flight, and the task ends as cancelled with that token.
+        /// </summary>
+        private Task<T> RunAsync<T>(Func<CancellationToken, T> call, CancellationToken cancellationToken)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
             Handle();
-            var result = await Task.Run(() =>
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                return call();
-            }, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            return result;
+            return Task.Run(() => call(cancellationToken), cancellationToken);
         }
 
         private delegate MimecastStatus Factory(OptionsHandle options, out ClientHandle handle);

@@ -27,7 +27,7 @@ namespace Mimecast
         public TimeSpan? RetryBudget { get; set; }
 
         /// <summary>
-        /// Also retry <see cref="MimecastClient.Request(string, string?)"/> after failures that may have reached the server
+        /// Also retry <see cref="MimecastClient.Request(string, string?, System.Threading.CancellationToken)"/> after failures that may have reached the server
         /// (HTTP 5xx, a connection broken while waiting for the answer). Off by default: the endpoint may change something,
         /// and the retry could do it twice. Reads (GetAccount, pages) and 429s are always retried.
         /// </summary>

@@ -7,7 +7,7 @@ using Mimecast.Native;
 namespace Mimecast
 {
     /// <summary>
-    /// Any request to the Mimecast API, for <see cref="MimecastClient.Send"/>, <see cref="MimecastClient.Items(MimecastRequest, int, string?)"/>
+    /// Any request to the Mimecast API, for <see cref="MimecastClient.Send"/>, <see cref="MimecastClient.Items(MimecastRequest, int, string?, System.Threading.CancellationToken)"/>
     /// and <see cref="MimecastClient.Pages"/>: a method, a path, query parameters, headers and a body.
     /// </summary>
     /// <remarks>

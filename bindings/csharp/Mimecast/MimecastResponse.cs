@@ -29,7 +29,7 @@ namespace Mimecast
         /// <summary>The envelope's <c>meta</c> object (<see cref="JsonValueKind.Undefined"/> if absent).</summary>
         public JsonElement Meta { get; }
 
-        /// <summary>For a page from <see cref="MimecastClient.RequestPage(string, string?, int, string?)"/>: the token of the next page, or null on the last page.</summary>
+        /// <summary>For a page from <see cref="MimecastClient.RequestPage(string, string?, int, string?, System.Threading.CancellationToken)"/>: the token of the next page, or null on the last page.</summary>
         public string? NextPageToken { get; }
 
         /// <summary>How many retries the call needed (0 if none, or if the native library does not report it).</summary>

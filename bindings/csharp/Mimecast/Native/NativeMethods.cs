@@ -6,7 +6,7 @@ namespace Mimecast.Native
     /// Helpers around the generated P/Invoke declarations (NativeMethods.g.cs, generated from include/mimecast.h by
     /// tools/generate_bindings.py). Conventions of the generated declarations: strings in are NUL-terminated UTF-8
     /// <c>byte[]</c> (see <see cref="Utf8"/>; null = C NULL); strings out are <see cref="IntPtr"/> copied with
-    /// <see cref="Utf8.PtrToString"/> and, when the library hands them over, freed with mc_free; C bool is
+    /// <see cref="Utf8.PtrToString(IntPtr)"/> and, when the library hands them over, freed with mc_free; C bool is
     /// <c>UnmanagedType.I1</c>; mc_status is <see cref="MimecastStatus"/>; structs are read with
     /// <c>Marshal.PtrToStructure</c> into their generated layouts.
     /// </summary>

@@ -5,7 +5,7 @@ namespace Mimecast.Native
 {
     /// <summary>
     /// Explicit UTF-8 marshalling (never LPStr, which is ANSI on Windows).
-    /// <c>Marshal.PtrToStringUTF8</c> does not exist on netstandard2.0, hence <see cref="PtrToString"/>.
+    /// <c>Marshal.PtrToStringUTF8</c> does not exist on netstandard2.0, hence <see cref="PtrToString(IntPtr)"/>.
     /// </summary>
     internal static class Utf8
     {
@@ -43,6 +43,13 @@ namespace Mimecast.Native
             int len = 0;
             while (s[len] != 0) len++;
             return len == 0 ? string.Empty : Lenient.GetString(s, len);
+        }
+
+        /// <summary>Copies <paramref name="length"/> bytes of UTF-8 text (the length is known: no scan for the NUL).</summary>
+        internal static unsafe string PtrToString(IntPtr p, long length)
+        {
+            if (p == IntPtr.Zero || length <= 0) return string.Empty;
+            return Lenient.GetString((byte*)p, checked((int)length));
         }
     }
 }
