@@ -15,7 +15,7 @@ Quick start::
 from __future__ import annotations
 
 from . import errors
-from ._abi import ResponseMode, Status
+from ._abi import ResponseMode, Status, StreamKind
 from ._ffi import LibraryNotFoundError
 from ._version import __version__
 from .client import Client, discover_base_url
@@ -45,6 +45,7 @@ from .errors import (
     TransportError,
     UnsupportedError,
 )
+from .events import EventStream, Events, Progress
 from .models import Account, SignedHeaders
 from .response import Headers, Response
 
@@ -58,6 +59,10 @@ __all__ = [
     "Account",
     "SignedHeaders",
     "Status",
+    "StreamKind",
+    "EventStream",
+    "Events",
+    "Progress",
     "errors",
     "library_path",
     "native_version",

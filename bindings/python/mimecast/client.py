@@ -10,8 +10,8 @@ import os
 import threading
 from contextlib import contextmanager
 from ctypes import POINTER, byref, c_char_p, c_void_p
-from typing import Any, Callable, Dict, Iterator, List, Mapping, NoReturn, Optional, Sequence
-from typing import Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, NoReturn, Optional
+from typing import Sequence, Union
 
 from . import _ffi
 from ._abi import Status, mc_account, mc_client, mc_pager, mc_response, mc_signed_headers
@@ -27,6 +27,9 @@ from .errors import (
 )
 from .models import Account, SignedHeaders
 from .response import Headers, Response
+
+if TYPE_CHECKING:
+    from .events import EventStream, Events, StreamKindLike, TimeLike
 
 __all__ = ["Client", "JSONBody", "discover_base_url"]
 
@@ -995,6 +998,92 @@ class Client:
                 yield _item(text) if items else _parse(text)
         finally:
             lib.mc_pager_free(pager)
+
+    def events(
+        self,
+        kind: StreamKindLike,
+        *,
+        types: Union[None, str, Sequence[str]] = None,
+        start: Optional[TimeLike] = None,
+        end: Optional[TimeLike] = None,
+        page_size: int = 0,
+        checkpoint: Union[None, str, "os.PathLike[str]"] = None,
+        follow: bool = False,
+        poll_interval: float = 60.0,
+        path: Optional[str] = None,
+        max_batch_bytes: Optional[int] = None,
+    ) -> Events:
+        """Every SIEM event of a source, in order, as dicts: an iterator that
+        is also a context manager (``with client.events(...) as events:``).
+
+        ``kind``: "siem_v1" (API 1.0 ``/api/audit/get-siem-logs``, zip files),
+        "batch" (API 2.0 ``/siem/v1/batch/events/cg``, gzip files by link) or
+        "stream" (API 2.0 ``/siem/v1/events/cg``), or a mimecast.StreamKind.
+        ``types``: the event type(s) (one for siem_v1 and batch; default MTA,
+        receipt, all). ``start``/``end``: "YYYY-MM-DD" (for "stream" also
+        "YYYY-MM-DDTHH:MM:SS.fffZ"), a date or an aware datetime; default
+        seven days ago. ``page_size`` 0: the service's. ``checkpoint``: a file
+        where the position is saved (atomically) after each acknowledged
+        batch, and resumed from; a corrupt or foreign one raises
+        CheckpointError (never a silent restart). ``follow``: when caught up,
+        wait ``poll_interval`` seconds (>= 1) and poll again instead of ending.
+        ``path``: another endpoint of the source (e.g. ``.../cg`` -> ``.../ci``).
+        ``max_batch_bytes``: the most one batch may decompress to.
+
+        A batch is acknowledged when the event after its last one is asked
+        for: at least once, nothing skipped. Mistakes raise here; the stream
+        opens (and the checkpoint is read) on the first ``next()``.
+        """
+        from .events import Events, StreamOptions
+
+        options = StreamOptions(
+            kind,
+            types=types,
+            start=start,
+            end=end,
+            page_size=page_size,
+            checkpoint=checkpoint,
+            follow=follow,
+            poll_interval=poll_interval,
+            path=path,
+            max_batch_bytes=max_batch_bytes,
+        )
+        return Events(self, options)
+
+    def open_event_stream(
+        self,
+        kind: StreamKindLike,
+        *,
+        types: Union[None, str, Sequence[str]] = None,
+        start: Optional[TimeLike] = None,
+        end: Optional[TimeLike] = None,
+        page_size: int = 0,
+        checkpoint: Union[None, str, "os.PathLike[str]"] = None,
+        follow: bool = False,
+        poll_interval: float = 60.0,
+        path: Optional[str] = None,
+        max_batch_bytes: Optional[int] = None,
+    ) -> EventStream:
+        """Opens a :class:`~mimecast.EventStream` (the arguments of
+        :meth:`events`) for callers that acknowledge batches themselves:
+        ``next_batch()``, ``events()``, ``ack()``, ``progress``. Reads the
+        checkpoint now (CheckpointError if it is corrupt or foreign); no
+        request is made until ``next_batch()``."""
+        from .events import EventStream, StreamOptions
+
+        options = StreamOptions(
+            kind,
+            types=types,
+            start=start,
+            end=end,
+            page_size=page_size,
+            checkpoint=checkpoint,
+            follow=follow,
+            poll_interval=poll_interval,
+            path=path,
+            max_batch_bytes=max_batch_bytes,
+        )
+        return EventStream(self, options)
 
     def sign(
         self, path: str, date: Optional[str] = None, request_id: Optional[str] = None
