@@ -14,6 +14,8 @@ Quick start::
 
 from __future__ import annotations
 
+import logging as _logging
+
 from . import errors
 from ._abi import ResponseMode, Status, StreamKind
 from ._ffi import LibraryNotFoundError
@@ -48,6 +50,11 @@ from .errors import (
 from .events import EventStream, Events, Progress
 from .models import Account, SignedHeaders
 from .response import Headers, Response
+
+# A library adds no handler but this one: without it, records of an
+# application that configured no logging would reach logging's last-resort
+# handler (stderr). Configure the "mimecast" logger to see them.
+_logging.getLogger("mimecast").addHandler(_logging.NullHandler())
 
 __all__ = [
     "__version__",
