@@ -218,7 +218,7 @@ class AsyncEvents(AsyncIterator[Any]):
 
     async def __anext__(self) -> Any:
         if not self._buffer:
-            chunk = await _in_worker(lambda: self._events._next_chunk(1000, 1 << 20))
+            chunk = await _in_worker(lambda: self._events._next_chunk(256, 1 << 20))
             if not chunk:
                 raise StopAsyncIteration
             self._buffer.extend(chunk)
