@@ -219,6 +219,7 @@ elif [ "$HAVE_C" = 1 ]; then
     run "SIEM pull: C, first quarter" "$B/siem_pull" c.siem.batch.quarter "$EMU_URL" batch "$((SIEM_EVENTS / 4 * 390 / 1000000))"
     run "SIEM pull: C, whole" "$B/siem_pull" c.siem.batch "$EMU_URL" batch 0
     run "SIEM pull: Python stdlib collector (baseline)" "$PY" "$BENCH/python/siem_pull_ref.py" py.ref.siem "$EMU_URL"
+    run "SIEM pull: Python binding, client.events()" "$PY" "$BENCH/python/siem_pull.py" py.siem.lib "$EMU_URL"
 fi
 
 echo >&2
