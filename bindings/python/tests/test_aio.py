@@ -170,6 +170,27 @@ class AsyncTest(EmulatorTestCase):
 
         self.run_async(main)
 
+    def test_cancelling_a_pull_in_flight(self) -> None:
+        async def main() -> None:
+            async with self.api1(timeout=30) as client:
+                pull = client.iter_pages("/api/audit/get-audit-events", page_size=2)
+                await pull.__anext__()
+                await pull.__anext__()  # the first page is read; the next needs a request
+                self.emu.fault("slow", delay_s=SLOW_S)
+                task = asyncio.ensure_future(pull.__anext__())
+                await asyncio.sleep(0.2)
+                cancelled_at = time.monotonic()
+                task.cancel()
+                with self.assertRaises(asyncio.CancelledError):
+                    await task
+                took = time.monotonic() - cancelled_at
+                measured("page fetch cancelled after 200 ms, returned after the cancel in", took)
+                self.assertLess(took, BOUND_S)
+                with self.assertRaises(StopAsyncIteration):  # a cancelled pull is over
+                    await pull.__anext__()
+
+        self.run_async(main)
+
     def test_cancelling_a_follower_keeps_the_checkpoint(self) -> None:
         all_ids = self.emu.siem_events()
         work = Path(tempfile.mkdtemp(prefix="mimecast-aio-"))
