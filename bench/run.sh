@@ -87,6 +87,10 @@ if ! gcc -O2 -Wall -Wextra -I"$ROOT/include" "$BENCH/c/siem_pull.c" -o "$B/siem_
         -L"$ROOT/target/release" -lmimecast -Wl,-rpath,"$ROOT/target/release" >>"$LOG" 2>&1; then
     HAVE_C=0; say "the C SIEM pull did not build (see $LOG)"
 fi
+if ! gcc -O2 -Wall -Wextra -pthread -I"$ROOT/include" "$BENCH/c/cancel_latency.c" -o "$B/cancel_latency" \
+        -L"$ROOT/target/release" -lmimecast -Wl,-rpath,"$ROOT/target/release" >>"$LOG" 2>&1; then
+    HAVE_C=0; say "the C cancellation benchmark did not build (see $LOG)"
+fi
 
 say "building the C# benchmark"
 HAVE_CS=0; CS_REASON=""
@@ -220,6 +224,8 @@ elif [ "$HAVE_C" = 1 ]; then
     run "SIEM pull: C, whole" "$B/siem_pull" c.siem.batch "$EMU_URL" batch 0
     run "SIEM pull: Python stdlib collector (baseline)" "$PY" "$BENCH/python/siem_pull_ref.py" py.ref.siem "$EMU_URL"
     run "SIEM pull: Python binding, client.events()" "$PY" "$BENCH/python/siem_pull.py" py.siem.lib "$EMU_URL"
+    # --- Cancellation: a call held by the emulator's slow fault, cancelled from another thread ---
+    run "cancellation: C, 20 calls cancelled while waiting for the answer" "$B/cancel_latency" "$EMU_URL" 20
 fi
 
 echo >&2
