@@ -226,6 +226,7 @@ elif [ "$HAVE_C" = 1 ]; then
     run "SIEM pull: Python binding, client.events()" "$PY" "$BENCH/python/siem_pull.py" py.siem.lib "$EMU_URL"
     # --- Cancellation: a call held by the emulator's slow fault, cancelled from another thread ---
     run "cancellation: C, 20 calls cancelled while waiting for the answer" "$B/cancel_latency" "$EMU_URL" 20
+    run "cancellation: Python asyncio, 20 tasks cancelled while waiting for the answer" "$PY" "$BENCH/python/cancel_latency.py" "$EMU_URL" 20
 fi
 
 echo >&2
