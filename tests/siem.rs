@@ -192,8 +192,25 @@ fn foreign_or_corrupt_checkpoints_are_refused() {
             .status(),
         Status::Checkpoint
     );
+    let mut other_end = o.clone();
+    other_end.end = Some("2026-12-01".into());
+    assert_eq!(
+        EventStream::open(api2(&emu), other_end)
+            .err()
+            .unwrap()
+            .status(),
+        Status::Checkpoint
+    );
     let e = EventStream::open(api1(&emu), o.clone()).err().unwrap();
     assert_eq!(e.status(), Status::Checkpoint);
+    // Another start date is the same pull: the start applies to a first
+    // run only, so a collector that computes it each run still resumes.
+    let mut other_start = o.clone();
+    other_start.start = Some("2026-11-01".into());
+    let mut s = EventStream::open(api2(&emu), other_start).unwrap();
+    assert!(s.next_batch().unwrap());
+    assert_eq!(s.next_event().unwrap().map(|e| e.contains("evt-00009")), Some(true));
+    drop(s);
     std::fs::write(&path, "{not json").unwrap();
     let e = EventStream::open(api2(&emu), o).err().unwrap();
     assert_eq!(e.status(), Status::Checkpoint);

@@ -226,11 +226,14 @@ impl EventStream {
         let identity = Identity {
             kind: options.kind.name(),
             source: client.identity(),
+            // The start date is not part of it: it says where a first pull
+            // begins, and a collector that computes it ("a day ago") on each
+            // run must still resume. The end date is: a resumed backfill
+            // must not run past the end it was started with.
             query: format!(
-                "{} types={} start={} end={}",
+                "{} types={} end={}",
                 path,
                 options.types.join(","),
-                options.start.as_deref().unwrap_or("-"),
                 options.end.as_deref().unwrap_or("-")
             ),
         };

@@ -636,7 +636,7 @@ namespace Mimecast.Native
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_stream_options_set_page_size(StreamOptionsHandle options, uint pageSize);
 
-        /// <summary>The checkpoint file (NULL for none: the position then lives only as long as the stream). A missing file is a first run; a file that is corrupt or belongs to another account, kind of stream or query makes mc_stream_open() fail with MC_STATUS_CHECKPOINT.</summary>
+        /// <summary>The checkpoint file (NULL for none: the position then lives only as long as the stream). A missing file is a first run; a file that is corrupt or belongs to another account, kind of stream or query (event types, path, end date) makes mc_stream_open() fail with MC_STATUS_CHECKPOINT. The start date is not part of the query: it applies to a first run only, so a start computed on each run resumes.</summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern MimecastStatus mc_stream_options_set_checkpoint(StreamOptionsHandle options, byte[]? path);
 

@@ -944,7 +944,9 @@ public interface NativeMethods extends Library {
     /**
      * The checkpoint file (NULL for none: the position then lives only as long as the stream). A
      * missing file is a first run; a file that is corrupt or belongs to another account, kind of
-     * stream or query makes mc_stream_open() fail with MC_STATUS_CHECKPOINT.
+     * stream or query (event types, path, end date) makes mc_stream_open() fail with
+     * MC_STATUS_CHECKPOINT. The start date is not part of the query: it applies to a first run
+     * only, so a start computed on each run resumes.
      */
     int mc_stream_options_set_checkpoint(Pointer options, byte[] path);
 
