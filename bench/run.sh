@@ -229,6 +229,8 @@ elif [ "$HAVE_C" = 1 ]; then
     # --- Cancellation: a call held by the emulator's slow fault, cancelled from another thread ---
     run "cancellation: C, 20 calls cancelled while waiting for the answer" "$B/cancel_latency" "$EMU_URL" 20
     run "cancellation: Python asyncio, 20 tasks cancelled while waiting for the answer" "$PY" "$BENCH/python/cancel_latency.py" "$EMU_URL" 20
+    if [ "$HAVE_CS" = 1 ]; then run "cancellation: C#, 20 GetAccountAsync cancelled by their token" dotnet "$B/csharp/Bench.dll" cancel "$EMU_URL" 20
+    else unavailable cs.cancel.token "${CS_REASON:-C# benchmark did not build}"; fi
 fi
 
 echo >&2

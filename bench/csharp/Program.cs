@@ -2,6 +2,7 @@
 //   Bench sign ITERS REPS
 //   Bench rt URL ITERS REPS
 //   Bench siem URL          (issue 15: the SIEM pull of bench/c/siem_pull.c through client.Events())
+//   Bench cancel URL N      (issue 16: CancellationToken.Cancel() to GetAccountAsync's end, the call held by the slow fault)
 // The binding (Mimecast.MimecastClient, compiled in with -p:WithBinding=true) against Mimecast's
 // published C# sample: HMACSHA1 + Guid + DateTime per request; HttpClient (keep-alive) for the
 // round trip. One JSON line per result on stdout.
@@ -161,14 +162,58 @@ static class Bench
     }
 #endif
 
+#if HAVE_BINDING
+    /// <summary>
+    /// Cancellation latency as bench/c/cancel_latency.c and bench/python/cancel_latency.py measure it: 200 ms into a
+    /// GetAccountAsync the emulator's slow fault holds (3 s), the token is cancelled; the time from Cancel() to the
+    /// task's OperationCanceledException. N rounds; median and max in ns.
+    /// </summary>
+    static void Cancel(string url, int rounds)
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseProxy = false });
+        using var client = new Mimecast.MimecastClient(url, "6f6b3f73-1a2b-4c3d-9e8f-0123456789ab", "c2f1c8a0-5d8e-4f5a-9b7c-abcdef012345",
+            "mYtOL3XZCOwG96BOiFTZRmMtmBmXMf4ULJMl0iBEPbQk4hgyl5nORmSY3EG8dS5tZEsQqhHddiO6rrDY6EbZ6ao7FxCpDaTw8QCuiRWOV3ldvoHfXPEgPWdiL0MC-7AIwH9OvEc8lXrJeYVO2tmyWA",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==",
+            new Mimecast.MimecastClientOptions { Proxy = "" });
+        client.GetAccount();
+        var latencies = new List<double>();
+        for (int i = 0; i < rounds; i++)
+        {
+            using (var r = http.PostAsync(url + "/_emulator/faults", new StringContent("{\"fault\":\"slow\",\"delay_s\":3}", Encoding.UTF8, "application/json")).GetAwaiter().GetResult())
+                r.EnsureSuccessStatusCode();
+            using var cts = new System.Threading.CancellationTokenSource();
+            var task = client.GetAccountAsync(cts.Token);
+            System.Threading.Thread.Sleep(200);
+            var start = Stopwatch.GetTimestamp();
+            cts.Cancel();
+            try
+            {
+                task.GetAwaiter().GetResult();
+                throw new InvalidOperationException("a call held by the slow fault was not cancelled");
+            }
+            catch (OperationCanceledException)
+            {
+                latencies.Add((Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency);
+            }
+        }
+        var sorted = latencies.OrderBy(x => x).ToList();
+        double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = "cs.cancel.token", ["unit"] = "ns", ["median"] = Math.Round(median), ["max"] = Math.Round(sorted[^1]), ["reps"] = rounds,
+        }));
+    }
+#endif
+
     static int Main(string[] a)
     {
         if (a.Length >= 3 && a[0] == "sign") Sign(long.Parse(a[1]), int.Parse(a[2]));
         else if (a.Length >= 4 && a[0] == "rt") Rt(a[1], long.Parse(a[2]), int.Parse(a[3]));
 #if HAVE_BINDING
         else if (a.Length >= 2 && a[0] == "siem") Siem(a[1]);
+        else if (a.Length >= 3 && a[0] == "cancel") Cancel(a[1], int.Parse(a[2]));
 #endif
-        else { Console.Error.WriteLine("usage: Bench sign ITERS REPS | rt URL ITERS REPS | siem URL"); return 2; }
+        else { Console.Error.WriteLine("usage: Bench sign ITERS REPS | rt URL ITERS REPS | siem URL | cancel URL N"); return 2; }
         return 0;
     }
 }
