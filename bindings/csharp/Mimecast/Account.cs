@@ -100,7 +100,7 @@ namespace Mimecast
 
         /// <summary>
         /// Builds an account from an account object's JSON text, for tests and fixtures. Values of the right JSON type are
-        /// taken as they are (a number must be an integer); anything else counts as absent. <see cref="MimecastClient.GetAccount"/>
+        /// taken as they are (a number must be an integer); anything else counts as absent. <see cref="MimecastClient.GetAccount(System.Threading.CancellationToken)"/>
         /// does not use this: it takes the values libmimecast read.
         /// </summary>
         /// <param name="json">The account object as JSON text.</param>

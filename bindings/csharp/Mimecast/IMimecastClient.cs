@@ -13,7 +13,7 @@ namespace Mimecast
     /// </summary>
     public interface IMimecastClient : IDisposable
     {
-        /// <summary>See <see cref="MimecastClient.GetAccount"/>.</summary>
+        /// <summary>See <see cref="MimecastClient.GetAccount(System.Threading.CancellationToken)"/>.</summary>
         /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>The account.</returns>
         Account GetAccount(CancellationToken cancellationToken = default);

@@ -274,12 +274,20 @@ namespace Mimecast
         }
 
         /// <summary>Calls Get Account (<c>/api/account/get-account</c>).</summary>
+        /// <returns>The account.</returns>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        /// <exception cref="MimecastException">The call failed; the subclass says how.</exception>
+        /// <remarks>Kept as an overload of its own (not only an optional token) so that code compiled against earlier
+        /// versions, and method groups such as <c>Func&lt;Account&gt; f = client.GetAccount</c>, keep working.</remarks>
+        public Account GetAccount() => GetAccount(CancellationToken.None);
+
+        /// <summary>Calls Get Account (<c>/api/account/get-account</c>).</summary>
         /// <param name="cancellationToken">Stops the call in flight.</param>
         /// <returns>The account.</returns>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         /// <exception cref="MimecastException">The call failed; the subclass says how.</exception>
-        public Account GetAccount(CancellationToken cancellationToken = default)
+        public Account GetAccount(CancellationToken cancellationToken)
         {
             var h = Handle();
             var account = NativeCancellation.Run(() =>
@@ -299,7 +307,7 @@ namespace Mimecast
         }
 
         /// <summary>
-        /// Runs <see cref="GetAccount"/> on the thread pool. <paramref name="cancellationToken"/> stops the native call in
+        /// Runs <see cref="GetAccount(CancellationToken)"/> on the thread pool. <paramref name="cancellationToken"/> stops the native call in
         /// flight (within about 20 ms, in every phase); the task then throws <see cref="OperationCanceledException"/>
         /// carrying that token.
         /// </summary>
