@@ -165,6 +165,7 @@ Describe 'Help shows what users have today' {
         @{ Command = 'Invoke-MimecastApi'; Parameter = 'Data'; Says = '*{"data": `[ ... `]}*'; Example = "Invoke-MimecastApi -Path /api/directory/find-groups -Data @{ query = 'sales' }" }
         @{ Command = 'Get-MimecastAuthHeader'; Parameter = 'Date'; Says = '*Tue, 24 Nov 2015 12:50:11 UTC*'; Example = "Invoke-RestMethod -Method Post -Uri (`$baseUrl + `$uri) -Headers `$headers -Body '{`"data`":[]}'" }
         @{ Command = 'Disconnect-Mimecast'; Parameter = $null; Says = $null; Example = 'try { Get-MimecastAccount } finally { Disconnect-Mimecast }' }
+        @{ Command = 'Get-MimecastSiemEvent'; Parameter = 'Checkpoint'; Says = '*saved after each acknowledged batch*'; Example = 'Get-MimecastSiemEvent -Kind Batch -Checkpoint ./batch.checkpoint | Select-Object -First 10' }
         @{ Command = 'Find-MimecastRegion'; Parameter = 'EmailAddress'; Says = '*email address of the account*'; Example = 'Find-MimecastRegion -EmailAddress admin@example.com' }
         @{ Command = 'Invoke-MimecastApi'; Parameter = 'OutFile'; Says = '*byte for byte*'; Example = '$file = Invoke-MimecastApi -Path /api/audit/get-siem-logs -Data $data -OutFile "siem-$n.zip"' }
     ) {

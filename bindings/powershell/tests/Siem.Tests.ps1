@@ -87,6 +87,47 @@ Describe 'Get-MimecastSiemEvent delivers the emulator''s event set' {
     }
 }
 
+Describe 'Get-MimecastSiemEvent through faults' {
+    BeforeEach { Reset-Emulator }
+
+    It 'delivers the whole batch set through expired links and a truncated file (the library fetches them again)' {
+        Add-EmulatorFault @{ fault = 'expire_links'; count = 2 }
+        Add-EmulatorFault @{ fault = 'truncated_file' }
+        $p = Get-KindParameters 'Batch'
+        @((Get-MimecastSiemEvent @p -ErrorAction Stop).id) | Should -Be (Get-EmulatorSiemEvents)
+        $stats = Get-EmulatorStats
+        $stats.files_refused | Should -BeGreaterOrEqual 1
+        $stats.files_auth_violations | Should -Be 0 -Because 'presigned links never get the Bearer token'
+    }
+
+    It 'waits out rate limits and follows an empty page that is not caught up (stream)' {
+        Add-EmulatorFault @{ fault = 'rate_limited'; reset_ms = 200; times = 2 }
+        Add-EmulatorFault @{ fault = 'empty_not_caught_up' }
+        $p = Get-KindParameters 'Stream'
+        @((Get-MimecastSiemEvent @p -ErrorAction Stop).id) | Should -Be (Get-EmulatorSiemEvents)
+    }
+
+    It 'writes a failure as one non-terminating error on the checkpoint, which stays at the last acknowledged batch' {
+        $cp = Join-Path $TestDrive 'failure.checkpoint'
+        $p = Get-KindParameters 'Stream'
+        $p.Checkpoint = $cp
+        $first = @(Get-MimecastSiemEvent @p -ErrorAction Stop | Select-Object -First 5)
+        $saved = (Get-FileHash -LiteralPath $cp).Hash
+        Add-EmulatorFault @{ fault = 'api2_error'; status = 400; code = 'bad_request'; message = 'Invalid cursor' }
+        $out = @(Get-MimecastSiemEvent @p -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Mimecast.*,Mimecast.Commands.GetMimecastSiemEventCommand'
+        $failures[0].Exception | Should -BeOfType [Mimecast.MimecastApiException]
+        $failures[0].Exception.Message | Should -BeLike '*Invalid cursor*'
+        $failures[0].TargetObject | Should -Be $cp
+        (Get-FileHash -LiteralPath $cp).Hash | Should -Be $saved
+        $all = Get-EmulatorSiemEvents
+        $rest = @(Get-MimecastSiemEvent @p -ErrorAction Stop)
+        @(@($first.id) + @($rest.id) | Sort-Object -Unique) | Should -Be $all
+    }
+}
+
 Describe 'Get-MimecastSiemEvent -Checkpoint' {
     BeforeEach { Reset-Emulator }
 
