@@ -131,6 +131,25 @@ for i, what in (("c.mem.get_account", "mc_get_account"), ("c.mem.sign", "mc_sign
     out("  %-16s start %6d KiB, after %7d calls %6d KiB, after %7d calls %6d KiB: growth %+d KiB"
         % (what, d["rss_start"], d["n1"], d["rss_n1"], d["n2"], d["rss_n2"], d["rss_n2"] - d["rss_n1"]))
 out()
+out("SIEM PULL: API 2.0 batch (gzip files), every event handed to the caller; CPU time of the pulling process")
+siem = (("c.siem.batch", "C     mc_stream_* (whole pull)"), ("c.siem.batch.quarter", "C     mc_stream_* (first quarter)"),
+        ("py.siem.lib", "Py    client.events()"), ("cs.siem.lib", "C#    client.Events()"),
+        ("py.ref.siem", "Py    baseline: urllib + gzip + json.loads"))
+for i, what in siem:
+    d = R.get(i)
+    if not d or "bytes" not in d:
+        out("  %-40s %s" % (what, why(i)))
+        continue
+    out("  %-40s %8d events %7.1f MB  %6.2f CPU s  %6.1f MB/s per core  %6.1f MB/s wall  peak RSS %6d KiB"
+        % (what, d["events"], d["bytes"] / 1e6, d["cpu_s"], d["mb_per_cpu_s"], d["mb_per_wall_s"], d["maxrss_kib"]))
+out()
+out("CANCELLATION: from mc_cancel_cancel() to the call's return, the call held by the emulator's slow fault")
+d = R.get("c.cancel.wait")
+if d and "median" in d:
+    out("  C     mc_get_account, %d calls: median %.1f ms, max %.1f ms" % (d["reps"], d["median"] / 1e6, d["max"] / 1e6))
+else:
+    out("  C     mc_get_account  %s" % why("c.cancel.wait"))
+out()
 out("TARGETS")
 target("mc_sign (C, fixed) <= 2x OpenSSL HMAC() floor", ratio(val("c.sign.fixed"), val("c.floor.openssl_hmac")), 2, "<=",
        "C floor missing")
@@ -147,6 +166,25 @@ target("C library round trip / floor <= 1.5", ratio(val("c.rt.lib"), val("rust.r
 target("C library round trip / libcurl + OpenSSL + cJSON client <= 0.8", ratio(val("c.rt.lib"), val("c.curl.rt")), 0.8,
        "<=", why("c.curl.rt"))
 target("C library round trip / floor <= 2", ratio(val("c.rt.lib"), val("rust.rt.floor")), 2, "<=", "missing")
+target("cancellation: slowest of the C calls returns within 100 ms of the cancel (ms)",
+       R["c.cancel.wait"]["max"] / 1e6 if "max" in R.get("c.cancel.wait", {}) else None, 100, "<=",
+       why("c.cancel.wait"))
+
+
+def siem(i, k):
+    d = R.get(i)
+    return d.get(k) if d and k in d else None
+
+
+target("SIEM pull, C: MB/s of events per core >= 50", siem("c.siem.batch", "mb_per_cpu_s"), 50, ">=", why("c.siem.batch"))
+target("SIEM pull, C: peak RSS (MiB) < 64", (siem("c.siem.batch", "maxrss_kib") or 0) / 1024 or None, 64, "<=",
+       why("c.siem.batch"))
+target("SIEM pull, C: peak RSS growth, quarter -> whole pull (KiB) < 1024",
+       None if siem("c.siem.batch", "maxrss_kib") is None or siem("c.siem.batch.quarter", "maxrss_kib") is None
+       else siem("c.siem.batch", "maxrss_kib") - siem("c.siem.batch.quarter", "maxrss_kib"), 1024, "<=",
+       why("c.siem.batch.quarter"))
+target("SIEM pull, C / Python stdlib collector, MB/s per core >= 1",
+       ratio(siem("c.siem.batch", "mb_per_cpu_s"), siem("py.ref.siem", "mb_per_cpu_s")), 1, ">=", why("py.ref.siem"))
 target("Python sample (requests, new conn) / C library >= 10", ratio(val("py.ref.rt_requests"), val("c.rt.lib")), 10, ">=",
        why("py.ref.rt_requests"))
 target("Python sample (requests, new conn) / Python binding >= 10", ratio(val("py.ref.rt_requests"), val("py.rt.lib")), 10, ">=",

@@ -34,9 +34,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 if [ "$QUICK" = 1 ]; then
     REPS=3; SIGN_N=50000; PY_SIGN_N=10000; CS_SIGN_N=20000; PS_SIGN_N=500
     RT_N=1000; PY_RT_N=500; PY_REF_N=100; CS_RT_N=1000; PS_RT_N=100; CONC_S=0.5; MEM_N=20000
+    SIEM_EVENTS=130000      # ~50 MB of events
 else
     REPS=7; SIGN_N=200000; PY_SIGN_N=50000; CS_SIGN_N=100000; PS_SIGN_N=3000
     RT_N=5000; PY_RT_N=3000; PY_REF_N=500; CS_RT_N=5000; PS_RT_N=500; CONC_S=2; MEM_N=100000
+    SIEM_EVENTS=520000      # ~200 MB of events (issue 15: at least 200 MB)
 fi
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -81,6 +83,14 @@ HAVE_CURL=1
 if ! gcc -O2 -Wall -Wextra "$BENCH/c/curl_client.c" -o "$B/curl_client" -lcurl -lcjson -lcrypto >>"$LOG" 2>&1; then
     HAVE_CURL=0; say "the libcurl baseline did not build (see $LOG)"
 fi
+if ! gcc -O2 -Wall -Wextra -I"$ROOT/include" "$BENCH/c/siem_pull.c" -o "$B/siem_pull" \
+        -L"$ROOT/target/release" -lmimecast -Wl,-rpath,"$ROOT/target/release" >>"$LOG" 2>&1; then
+    HAVE_C=0; say "the C SIEM pull did not build (see $LOG)"
+fi
+if ! gcc -O2 -Wall -Wextra -pthread -I"$ROOT/include" "$BENCH/c/cancel_latency.c" -o "$B/cancel_latency" \
+        -L"$ROOT/target/release" -lmimecast -Wl,-rpath,"$ROOT/target/release" >>"$LOG" 2>&1; then
+    HAVE_C=0; say "the C cancellation benchmark did not build (see $LOG)"
+fi
 
 say "building the C# benchmark"
 HAVE_CS=0; CS_REASON=""
@@ -117,8 +127,10 @@ PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pri
 URL="http://127.0.0.1:$PORT"
 NGX="$(mktemp -d /tmp/mimecast-bench-nginx.XXXXXX)"
 NGINX_PID=""
+EMU_PID=""
 cleanup() {
     if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+    if [ -n "$EMU_PID" ]; then kill "$EMU_PID" 2>/dev/null || true; fi
     rm -rf "$NGX"
 }
 trap cleanup EXIT
@@ -192,6 +204,27 @@ run "concurrency: Rust Arc<Client>, 1/2/4/8 threads" "$RUSTB" conc "$URL" "$CONC
 if [ "$HAVE_C" = 1 ]; then
     run "memory: $MEM_N mc_get_account" "$B/bench_c" mem-rt "$URL" 1000 "$MEM_N"
     run "memory: $MEM_N mc_sign" "$B/bench_c" mem-sign 1000 "$MEM_N"
+fi
+
+# --- SIEM pull (API 2.0 batch: pages of presigned links to gzip files) ---
+# The emulator generates the events once (cached); a first pull warms it and
+# is not reported. Then: a quarter of the pull (peak memory at that point),
+# the whole pull, the same pull by a hand-written stdlib Python collector.
+say "SIEM pull: starting the emulator with $SIEM_EVENTS events"
+"$PY" "$ROOT/tests/mimecast_emulator.py" --siem-events "$SIEM_EVENTS" --siem-file-events 5000 \
+    > "$B/emulator.out" 2>>"$LOG" &
+EMU_PID=$!
+for _ in $(seq 100); do grep -q MIMECAST_EMULATOR_READY "$B/emulator.out" 2>/dev/null && break; sleep 0.1; done
+EMU_URL="$(awk '/MIMECAST_EMULATOR_READY/ {print $2}' "$B/emulator.out")"
+if [ -z "$EMU_URL" ]; then
+    unavailable c.siem.batch "the emulator did not start"
+elif [ "$HAVE_C" = 1 ]; then
+    "$B/siem_pull" warm "$EMU_URL" batch 0 >/dev/null 2>>"$LOG" || say "  warm-up pull failed (see $LOG)"
+    run "SIEM pull: C, first quarter" "$B/siem_pull" c.siem.batch.quarter "$EMU_URL" batch "$((SIEM_EVENTS / 4 * 390 / 1000000))"
+    run "SIEM pull: C, whole" "$B/siem_pull" c.siem.batch "$EMU_URL" batch 0
+    run "SIEM pull: Python stdlib collector (baseline)" "$PY" "$BENCH/python/siem_pull_ref.py" py.ref.siem "$EMU_URL"
+    # --- Cancellation: a call held by the emulator's slow fault, cancelled from another thread ---
+    run "cancellation: C, 20 calls cancelled while waiting for the answer" "$B/cancel_latency" "$EMU_URL" 20
 fi
 
 echo >&2

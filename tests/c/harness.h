@@ -184,6 +184,9 @@ void test_paging(void);
 void test_proxy(void);
 void test_log_callback(void);
 void test_threads(void);
+void test_rest(void);
+void test_stream(void);
+void test_cancel(void);
 void test_windows_version_resource(void);
 void test_windows_cert_store(void);
 

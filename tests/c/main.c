@@ -27,6 +27,9 @@ static const struct {
     {"proxy", test_proxy},
     {"log_callback", test_log_callback},
     {"threads", test_threads},
+    {"rest", test_rest},
+    {"stream", test_stream},
+    {"cancel", test_cancel},
     {"windows_version_resource", test_windows_version_resource},
     {"windows_cert_store", test_windows_cert_store},
 };

@@ -768,9 +768,11 @@ public interface NativeMethods extends Library {
     /**
      * Makes <code>cancel</code> govern every call that does I/O made on the calling thread from
      * now until mc_cancel_detach() (or another attach): mc_get_account, mc_request,
-     * mc_request_page, mc_send, mc_pager_next, mc_pager_next_item, mc_discover_base_url and
-     * mc_client_new_discover. Attach in the thread that makes the call, raise the flag from any
-     * other. NULL detaches. With a flag attached, each new connection is first opened by the
+     * mc_request_page, mc_send, mc_pager_next, mc_pager_next_item, mc_discover_base_url,
+     * mc_client_new_discover, mc_stream_next_batch (its requests, downloads and follow-mode waits)
+     * and mc_stream_next_event (reading a file as it is decompressed). mc_sign, option setters and
+     * the free functions do no I/O. Attach in the thread that makes the call, raise the flag from
+     * any other. NULL detaches. With a flag attached, each new connection is first opened by the
      * library itself, so that connecting can be cancelled too.
      */
     int mc_cancel_attach(Pointer cancel);
