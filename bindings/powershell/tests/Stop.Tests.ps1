@@ -176,3 +176,54 @@ Describe 'Stopping Get-MimecastSiemEvent' {
         @(Get-MimecastSiemEvent @p -ErrorAction Stop).Count | Should -Be 0 -Because 'the last batch was acknowledged before the wait'
     }
 }
+
+Describe 'Ctrl+C in a terminal' {
+    BeforeAll {
+        function Invoke-CtrlC {
+            # Runs $Script in a pwsh inside a pseudo-terminal (tests/ctrl_c.py), connected with the emulator's API 1.0
+            # keys from the environment, presses Ctrl+C once the call is in flight, and returns what ctrl_c.py measured.
+            param([Parameter(Mandatory = $true)] [string] $Name, [Parameter(Mandatory = $true)] [string] $Script, [string[]] $Wait)
+            $file = Join-Path $TestDrive ('ctrl-c-{0}.ps1' -f [guid]::NewGuid().ToString('N'))
+            $prologue = "Import-Module '$(Join-Path $ModuleDir 'Mimecast.psd1')'`nConnect-Mimecast -FromEnvironment`n"
+            Set-Content -LiteralPath $file -Value ($prologue + $Script)
+            $pwsh = $env:MIMECAST_TEST_PWSH
+            if (-not $pwsh) { $pwsh = (Get-Command pwsh).Source }
+            $vars = @{
+                MIMECAST_BASE_URL = $Url; MIMECAST_APP_ID = $Keys.AppId; MIMECAST_APP_KEY = $Keys.AppKey
+                MIMECAST_ACCESS_KEY = $Keys.AccessKey; MIMECAST_SECRET_KEY = $Keys.SecretKey
+            }
+            $saved = @{}
+            foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
+            try {
+                $json = & python3 (Join-Path $PSScriptRoot 'ctrl_c.py') --emulator $Url @Wait -- $pwsh -NoProfile -File $file
+            }
+            finally {
+                foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+            }
+            $r = $json | ConvertFrom-Json
+            if ($r.PSObject.Properties['error']) { throw "${Name}: $($r.error)`n$($r.output)" }
+            Write-Host ('    {0}: exited {1:n0} ms after Ctrl+C (exit code {2})' -f $Name, ($r.stop_s * 1000), $r.returncode)
+            $r
+        }
+    }
+    BeforeEach { Reset-Emulator }
+
+    It 'stops Get-MimecastAccount held by the server' {
+        Add-EmulatorFault @{ fault = 'slow'; delay_s = $hold }
+        $r = Invoke-CtrlC -Name 'Ctrl+C, Get-MimecastAccount' -Script "Get-MimecastAccount`n'returned'" -Wait '--wait-path', '/api/account/get-account'
+        $r.stop_s | Should -BeLessThan ($hold - 2) -Because 'without cancellation the call would wait for the server'
+        $r.output | Should -Not -BeLike '*returned*'
+        $r.output | Should -Not -BeLike '*CUSA12A345*'
+    }
+
+    It 'stops Get-MimecastSiemEvent -Follow in its poll wait, every batch acknowledged' {
+        $cp = Join-Path $TestDrive 'ctrl-c-follow.checkpoint'
+        $all = Get-EmulatorSiemEvents
+        $r = Invoke-CtrlC -Name 'Ctrl+C, Get-MimecastSiemEvent -Follow' `
+            -Script "Get-MimecastSiemEvent -Kind SiemV1 -Checkpoint '$cp' -Follow -PollInterval 60 | ForEach-Object id`n'returned'" `
+            -Wait '--wait-text', $all[-1], '--settle', '1'
+        $r.stop_s | Should -BeLessThan 10 -Because 'the 60 s poll wait must end at Ctrl+C'
+        $r.output | Should -Not -BeLike '*returned*'
+        @(Get-MimecastSiemEvent -Kind SiemV1 -Client $api1 -Checkpoint $cp -ErrorAction Stop).Count | Should -Be 0
+    }
+}
