@@ -128,6 +128,7 @@ test-python-wheel: build
 test-csharp: build
 	dotnet test bindings/csharp/Mimecast.Tests
 	dotnet test bindings/csharp/Mimecast.Tests -p:MimecastLibraryTfm=netstandard2.0
+	dotnet test bindings/csharp/Mimecast.Extensions.DependencyInjection.Tests
 
 # The package carries linux-x64, linux-arm64 and win-x64 libraries; its smoke app runs on each
 # (natively, under qemu-aarch64, under Wine).

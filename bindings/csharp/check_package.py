@@ -1,4 +1,5 @@
-"""Checks the layout and metadata of a Mimecast .nupkg.
+"""Checks the layout and metadata of a Mimecast .nupkg (or of the companion
+Mimecast.Extensions.DependencyInjection .nupkg, recognised by its name).
 
     python3 bindings/csharp/check_package.py PACKAGE.nupkg REPO_ROOT [--stripped]
 
@@ -8,7 +9,9 @@
 * LICENSE-MIT and LICENSE-APACHE equal to the repository's;
 * nuspec: version and repository URL from Cargo.toml, the licence expression,
   release notes, copyright that is not a licence name;
-* with --stripped: no DWARF debug sections in the native libraries.
+* with --stripped: no DWARF debug sections in the native libraries;
+* the netstandard2.0 group depends on Microsoft.Bcl.AsyncInterfaces (IAsyncEnumerable);
+* the companion: its assemblies, README, licences, and a dependency on Mimecast of the same version.
 Prints "N passed, M failed"; exit status 0 only when all passed.
 """
 
@@ -49,6 +52,26 @@ def has_debug_sections(data: bytes) -> bool:
     return b".debug_info" in data
 
 
+COMPANION = "Mimecast.Extensions.DependencyInjection"
+
+
+def check_companion(zf: zipfile.ZipFile, nupkg: Path, root: Path, version: str) -> None:
+    names = set(zf.namelist())
+    check(nupkg.name == f"{COMPANION}.{version}.nupkg", f"file name {COMPANION}.{version}.nupkg")
+    for tfm in ("netstandard2.0", "net8.0"):
+        for ext in ("dll", "xml"):
+            check(f"lib/{tfm}/{COMPANION}.{ext}" in names, f"package has lib/{tfm}/{COMPANION}.{ext}")
+    check("README.md" in names, "package has README.md")
+    check(not any(n.startswith("runtimes/") for n in names), "no native files (they are in Mimecast)")
+    for lic in ("LICENSE-MIT", "LICENSE-APACHE"):
+        check(lic in names and zf.read(lic) == (root / lic).read_bytes(), f"{lic} is the repository's")
+    nuspec = zf.read(f"{COMPANION}.nuspec").decode("utf-8-sig")
+    check(f"<version>{version}</version>" in nuspec, f"nuspec version {version}")
+    check(f'<dependency id="Mimecast" version="{version}"' in nuspec, f"depends on Mimecast {version}")
+    check('id="Microsoft.Extensions.Logging.Abstractions"' in nuspec, "depends on the logging abstractions")
+    check('<license type="expression">MIT OR Apache-2.0</license>' in nuspec, "licence expression")
+
+
 def main(argv: list) -> int:
     nupkg, root = Path(argv[0]), Path(argv[1])
     stripped = "--stripped" in argv
@@ -57,6 +80,10 @@ def main(argv: list) -> int:
     repository = re.search(r'^repository\s*=\s*"([^"]+)"', cargo, re.M).group(1)
     zf = zipfile.ZipFile(nupkg)
     names = set(zf.namelist())
+    if nupkg.name.startswith(COMPANION + "."):
+        check_companion(zf, nupkg, root, version)
+        print(f"package checks: {passed} passed, {failed} failed")
+        return 0 if failed == 0 else 1
     check(nupkg.name == f"Mimecast.{version}.nupkg", f"file name Mimecast.{version}.nupkg")
     for need in ("lib/netstandard2.0/Mimecast.dll", "lib/net8.0/Mimecast.dll",
                  "lib/netstandard2.0/Mimecast.xml", "lib/net8.0/Mimecast.xml", "README.md"):
@@ -80,6 +107,9 @@ def main(argv: list) -> int:
         check(lic in names and zf.read(lic) == (root / lic).read_bytes(), f"{lic} is the repository's")
     nuspec = zf.read("Mimecast.nuspec").decode("utf-8-sig")
     check(f"<version>{version}</version>" in nuspec, f"nuspec version {version}")
+    ns20 = re.search(r'<group targetFramework="\.NETStandard2\.0">(.*?)</group>', nuspec, re.S)
+    check(ns20 is not None and 'id="Microsoft.Bcl.AsyncInterfaces"' in ns20.group(1),
+          "netstandard2.0 depends on Microsoft.Bcl.AsyncInterfaces (IAsyncEnumerable)")
     check('<license type="expression">MIT OR Apache-2.0</license>' in nuspec, "licence expression")
     check(f"<projectUrl>{repository}</projectUrl>" in nuspec, "projectUrl is Cargo.toml's repository")
     check(f'<repository type="git" url="{repository}"' in nuspec, "repository element")

@@ -4,8 +4,10 @@
 #     scripts/build-target.sh makes the cross-built ones) and checks its layout: each runtimes/<rid>/native/ file
 #     is a library of that platform (ELF x86-64, ELF AArch64, PE x86-64; on Windows named libmimecast.dll, since
 #     mimecast.dll would collide with the managed Mimecast.dll), licence texts, nuspec metadata;
-#  2. PackageSmoke (a console app that references the *package*, not the project) runs against the emulator with
-#     MIMECAST_LIBRARY unset and must load the package's file for its platform, byte for byte:
+#  2. PackageSmoke (a console app that references the *packages*, not the projects; the companion
+#     Mimecast.Extensions.DependencyInjection is packed and checked too) runs against the emulator with
+#     MIMECAST_LIBRARY unset and must load the package's file for its platform, byte for byte, cancel a call in
+#     flight and make a client through AddMimecast:
 #       - linux-x64 with `dotnet run`;
 #       - win-x64: `dotnet publish -r win-x64 --self-contained`, run under Wine;
 #       - linux-arm64: `dotnet publish -r linux-arm64 --self-contained`, run under qemu-aarch64;
@@ -40,12 +42,16 @@ unset MIMECAST_LIBRARY
 
 rm -rf "$FEED"
 dotnet pack "$HERE/Mimecast/Mimecast.csproj" -c Release -o "$FEED" --nologo -v quiet -p:MimecastRequireAllNatives=true
-NUPKG="$(ls "$FEED"/Mimecast.*.nupkg | head -n1)"
-echo "test-package: packed $(basename "$NUPKG")"
+dotnet pack "$HERE/Mimecast.Extensions.DependencyInjection/Mimecast.Extensions.DependencyInjection.csproj" -c Release -o "$FEED" --nologo -v quiet
+NUPKG="$(ls "$FEED"/Mimecast.[0-9]*.nupkg | head -n1)"
+COMPANION="$(ls "$FEED"/Mimecast.Extensions.DependencyInjection.*.nupkg | head -n1)"
+echo "test-package: packed $(basename "$NUPKG") and $(basename "$COMPANION")"
 
 # 1. Layout and metadata.
 if python3 "$HERE/check_package.py" "$NUPKG" "$ROOT" > "$WORK/layout.out"; then ok "package layout and metadata"; else fail "package layout and metadata"; fi
 cat "$WORK/layout.out"
+if python3 "$HERE/check_package.py" "$COMPANION" "$ROOT" > "$WORK/companion.out"; then ok "companion package layout and metadata"; else fail "companion package layout and metadata"; fi
+cat "$WORK/companion.out"
 # asset MEMBER [windows]: the package's copy of a native file, extracted; its path (Z:\... for Wine).
 asset() {
   local out="$WORK/assets/$1"

@@ -125,7 +125,7 @@ echo "== compiling examples (-Werror)"
 # statically, under mingw).
 PTHREAD=(-pthread)
 [[ "$MODE" != windows ]] || PTHREAD=(-pthread -static)
-for ex in get_account sign_only cancel; do
+for ex in get_account sign_only cancel siem_events; do
     extra=()
     [[ "$ex" != cancel ]] || extra=("${PTHREAD[@]}")
     "$CC" "${CFLAGS[@]}" "${extra[@]}" "examples/c/$ex.c" -o "$WORK/$ex$EXE" "${LINK[@]}"
@@ -285,6 +285,23 @@ if env "${KEYS_ENV[@]}" "${RUN[@]}" "$WORK/cancel$EXE" 5000 2>&1 | no_cr >"$ex_o
 else
     cat "$ex_out"; echo "cancel example did not finish a normal call" >&2; status=1
 fi
+
+echo "== running examples/c/siem_events: a whole pull, then a resumed one with nothing new"
+OAUTH_ENV=(MIMECAST_BASE_URL="$PLAIN_URL" MIMECAST_CLIENT_ID=emulator-client-id-0001
+           MIMECAST_CLIENT_SECRET=emulator-client-secret-s3cr3t-0001)
+want_events="$(curl -s "$PLAIN_URL/_emulator/siem-events" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')"
+cp_file="$(native_path "$WORK/siem-checkpoint.json")"
+for run in 1 2; do
+    if env "${OAUTH_ENV[@]}" "${RUN[@]}" "$WORK/siem_events$EXE" batch "$cp_file" 2026-11-30 \
+            2>"$WORK/siem.err" | no_cr >"$ex_out"; then
+        got="$(grep -c '"id":"evt-' "$ex_out" || true)"
+        want=$([[ $run == 1 ]] && echo "$want_events" || echo 0)
+        echo "run $run: $got events ($(no_cr <"$WORK/siem.err"))"
+        [[ "$got" == "$want" ]] || { echo "siem_events run $run wrote $got events, want $want" >&2; status=1; }
+    else
+        cat "$WORK/siem.err"; echo "siem_events run $run failed" >&2; status=1
+    fi
+done
 
 echo "== running examples/c/sign_only"
 SECRET="$(python3 -c 'import sys; sys.path.insert(0, "tests"); from mimecast_emulator import DEFAULT_KEYS as K; print(K["secret_key"])')"

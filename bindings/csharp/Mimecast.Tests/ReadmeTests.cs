@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -102,6 +104,84 @@ namespace Mimecast.Tests
             {
                 Directory.Delete(dir, recursive: true);
             }
+        }
+
+        public sealed class Group
+        {
+            public string? Path { get; set; }
+        }
+
+        [Fact]
+        public async Task BindingReadmeEventsExampleRuns()
+        {
+            AssertReadmeBlockIsTested("bindings/csharp/README.md", "events");
+            using var client = Emu.OAuthClient();
+            var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "mimecast-readme-" + Guid.NewGuid())).FullName;
+            long batchEvents = 0;
+            var lines = await Run(async () =>
+            {
+                // README example events begins
+                // Every event since a date, with a checkpoint: a restarted collector resumes after the last acknowledged batch.
+                var options = new EventStreamOptions(EventStreamKind.Batch)
+                {
+                    Types = { "receipt" },
+                    Start = "2026-11-30",
+                    CheckpointPath = "receipt.checkpoint",
+                };
+                using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));   // or Ctrl+C, a host's stopping token
+                await foreach (MimecastEvent e in client.EventsAsync(options, stop.Token))
+                    Console.WriteLine($"{e.Data.GetProperty("id")} {e.File}");
+
+                // The low level: batch by batch, acknowledging yourself.
+                using var stream = client.OpenEventStream(new EventStreamOptions(EventStreamKind.Stream) { Start = "2026-11-30" });
+                while (stream.NextBatch(stop.Token))
+                {
+                    IReadOnlyList<string> batch = stream.ReadBatch();   // each event's JSON text
+                    stream.Acknowledge();                               // handled: the checkpoint (if any) moves past it
+                }
+                Console.WriteLine(stream.Progress);                     // events, bytes, batches
+                // README example events ends
+                batchEvents = stream.Progress.Events;
+            }, dir);
+            try
+            {
+                var ids = Emu.SiemEvents();
+                Assert.Equal(ids, lines.Take(ids.Length).Select(l => l.Split(' ')[0]));
+                Assert.All(lines.Take(ids.Length), l => Assert.EndsWith(".gz", l.Split(' ')[1]));
+                Assert.Equal(ids.Length, batchEvents);
+                Assert.StartsWith(ids.Length + " events, ", lines[ids.Length]);
+                Assert.Equal(ids.Length + 1, lines.Length);
+                Assert.True(File.Exists(Path.Combine(dir, "receipt.checkpoint")));
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        [Fact]
+        public async Task BindingReadmeCancelExampleRuns()
+        {
+            AssertReadmeBlockIsTested("bindings/csharp/README.md", "cancel");
+            using var client = Emu.Client();
+            Emu.Fault("slow", 1, new { delay_s = 5 });
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var lines = await Run(async () =>
+            {
+                // README example cancel begins
+                // A token stops a call in flight, whatever it is waiting for (connecting, TLS, the answer, a retry back-off).
+                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                try { await client.GetAccountAsync(cts.Token); }
+                catch (OperationCanceledException e) when (e.CancellationToken == cts.Token) { Console.WriteLine("cancelled"); }
+
+                // Typed calls: the body serialized and the envelope's data read with System.Text.Json.
+                var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+                List<Group>? groups = client.Request<List<Group>>("/api/directory/find-groups", new { data = new[] { new { query = "sales" } } }, web);
+                Console.WriteLine(groups!.Count);
+                // README example cancel ends
+            }, Path.GetTempPath());
+            Assert.Equal(new[] { "cancelled", "1" }, lines);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), watch.Elapsed.ToString());
         }
 
         [Fact]

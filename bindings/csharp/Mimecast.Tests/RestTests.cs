@@ -272,14 +272,9 @@ namespace Mimecast.Tests
             Assert.Equal((expected.Length + 9) / 10, sent.Count);
             Assert.Contains("nextPage=", sent[1].GetProperty("query").GetString());
             var n = 0;
-#if MIMECAST_NETSTANDARD
-            foreach (var _ in client.Items(StreamRequest(), 10)) n++;
-            await Task.CompletedTask;
-#else
             await foreach (var _ in client.ItemsAsync(StreamRequest(), 10)) n++;
             await foreach (var _ in client.ItemsAsync(ClickLogs, pageSize: 3)) n++;
             n -= 7;
-#endif
             Assert.Equal(expected.Length, n);
         }
 

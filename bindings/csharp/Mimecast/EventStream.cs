@@ -169,6 +169,23 @@ namespace Mimecast
             }
         }
 
+        /// <summary>The event deserialized as <typeparamref name="T"/> with System.Text.Json.</summary>
+        /// <typeparam name="T">The type to read.</typeparam>
+        /// <param name="options">Serializer options, or null for the defaults.</param>
+        /// <returns>The value.</returns>
+        /// <exception cref="MimecastMalformedResponseException">The event is not JSON of that shape.</exception>
+        public T? Deserialize<T>(JsonSerializerOptions? options = null)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<T>(Json, options);
+            }
+            catch (JsonException e)
+            {
+                throw new MimecastMalformedResponseException("An event does not have the expected shape: " + e.Message);
+            }
+        }
+
         /// <summary>The JSON text.</summary>
         public override string ToString() => Json;
     }

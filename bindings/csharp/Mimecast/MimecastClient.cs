@@ -783,8 +783,9 @@ namespace Mimecast
         /// </summary>
         private Task<T> RunAsync<T>(Func<CancellationToken, T> call, CancellationToken cancellationToken)
         {
+            // Failures come out through the task, as from an async method.
             if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
-            Handle();
+            if (IsDisposed) return Task.FromException<T>(new ObjectDisposedException(nameof(MimecastClient)));
             return Task.Run(() => call(cancellationToken), cancellationToken);
         }
 
