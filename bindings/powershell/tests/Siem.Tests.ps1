@@ -178,6 +178,9 @@ Describe 'Get-MimecastSiemEvent -Checkpoint' {
         Test-Path -LiteralPath $cp | Should -BeTrue
         $e = Get-TestErrorRecord { $q = Get-KindParameters 'Batch'; Get-MimecastSiemEvent @q -Checkpoint $cp }
         $e.FullyQualifiedErrorId | Should -BeLike 'Mimecast.Checkpoint,*'
+        # The same kind with another -Start is another pull too (the help says to keep the parameters).
+        $e = Get-TestErrorRecord { $q = Get-KindParameters 'Stream'; $q.Start = '2026-11-29'; Get-MimecastSiemEvent @q -Checkpoint $cp }
+        $e.FullyQualifiedErrorId | Should -BeLike 'Mimecast.Checkpoint,*'
     }
 
     It 'stops with -ErrorAction Stop on a bad argument, before any request' {
