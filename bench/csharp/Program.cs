@@ -1,6 +1,7 @@
 // C# side of the libmimecast benchmarks (driven by bench/run.sh).
 //   Bench sign ITERS REPS
 //   Bench rt URL ITERS REPS
+//   Bench siem URL          (issue 15: the SIEM pull of bench/c/siem_pull.c through client.Events())
 // The binding (Mimecast.MimecastClient, compiled in with -p:WithBinding=true) against Mimecast's
 // published C# sample: HMACSHA1 + Guid + DateTime per request; HttpClient (keep-alive) for the
 // round trip. One JSON line per result on stdout.
@@ -125,11 +126,49 @@ static class Bench
         Measure("cs.ref.rt_httpclient", iters, reps, SampleCall, "HttpClient (SocketsHttpHandler, keep-alive), sync Send");
     }
 
+#if HAVE_BINDING
+    /// <summary>
+    /// The pull of bench/c/siem_pull.c (API 2.0 batch, pages of 10 files) through client.Events(): every event handed
+    /// over as a .NET string, its bytes counted (a UTF-8 pass stands in for writing it out), each batch acknowledged.
+    /// CPU time of this process (the emulator's is not ours), peak RSS from /proc (VmHWM).
+    /// </summary>
+    static void Siem(string url)
+    {
+        using var client = Mimecast.MimecastClient.ForOAuth("emulator-client-id-0001", "emulator-client-secret-s3cr3t-0001", url,
+            new Mimecast.MimecastClientOptions { Proxy = "" });
+        var options = new Mimecast.EventStreamOptions(Mimecast.EventStreamKind.Batch) { Start = "2026-11-30", PageSize = 10 };
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        long events = 0, bytes = 0;
+        foreach (var e in client.Events(options))
+        {
+            events++;
+            bytes += Encoding.UTF8.GetByteCount(e.Json);
+        }
+        double wallS = wall.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpuS = (process.TotalProcessorTime - cpu0).TotalSeconds;
+        long hwm = 0;
+        foreach (var line in System.IO.File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:")) hwm = long.Parse(line.Substring(6).Trim().Split(' ')[0]);
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = "cs.siem.lib", ["events"] = events, ["bytes"] = bytes, ["cpu_s"] = Math.Round(cpuS, 3),
+            ["wall_s"] = Math.Round(wallS, 3), ["mb_per_cpu_s"] = Math.Round(cpuS > 0 ? bytes / 1e6 / cpuS : 0, 1),
+            ["mb_per_wall_s"] = Math.Round(wallS > 0 ? bytes / 1e6 / wallS : 0, 1), ["maxrss_kib"] = hwm,
+        }));
+    }
+#endif
+
     static int Main(string[] a)
     {
         if (a.Length >= 3 && a[0] == "sign") Sign(long.Parse(a[1]), int.Parse(a[2]));
         else if (a.Length >= 4 && a[0] == "rt") Rt(a[1], long.Parse(a[2]), int.Parse(a[3]));
-        else { Console.Error.WriteLine("usage: Bench sign ITERS REPS | rt URL ITERS REPS"); return 2; }
+#if HAVE_BINDING
+        else if (a.Length >= 2 && a[0] == "siem") Siem(a[1]);
+#endif
+        else { Console.Error.WriteLine("usage: Bench sign ITERS REPS | rt URL ITERS REPS | siem URL"); return 2; }
         return 0;
     }
 }
