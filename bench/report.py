@@ -150,6 +150,11 @@ if d and "median" in d:
     out("  C     mc_get_account, %d calls: median %.1f ms, max %.1f ms" % (d["reps"], d["median"] / 1e6, d["max"] / 1e6))
 else:
     out("  C     mc_get_account  %s" % why("c.cancel.wait"))
+d = R.get("py.cancel.task")
+if d and "median" in d:
+    out("  Py    asyncio task.cancel(), %d calls: median %.1f ms, max %.1f ms" % (d["reps"], d["median"] / 1e6, d["max"] / 1e6))
+else:
+    out("  Py    asyncio task.cancel()  %s" % why("py.cancel.task"))
 out()
 out("TARGETS")
 target("mc_sign (C, fixed) <= 2x OpenSSL HMAC() floor", ratio(val("c.sign.fixed"), val("c.floor.openssl_hmac")), 2, "<=",

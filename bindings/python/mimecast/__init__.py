@@ -14,8 +14,10 @@ Quick start::
 
 from __future__ import annotations
 
+import logging as _logging
+
 from . import errors
-from ._abi import ResponseMode, Status
+from ._abi import ResponseMode, Status, StreamKind
 from ._ffi import LibraryNotFoundError
 from ._version import __version__
 from .client import Client, discover_base_url
@@ -45,8 +47,14 @@ from .errors import (
     TransportError,
     UnsupportedError,
 )
+from .events import EventStream, Events, Progress
 from .models import Account, SignedHeaders
 from .response import Headers, Response
+
+# A library adds no handler but this one: without it, records of an
+# application that configured no logging would reach logging's last-resort
+# handler (stderr). Configure the "mimecast" logger to see them.
+_logging.getLogger("mimecast").addHandler(_logging.NullHandler())
 
 __all__ = [
     "__version__",
@@ -58,6 +66,10 @@ __all__ = [
     "Account",
     "SignedHeaders",
     "Status",
+    "StreamKind",
+    "EventStream",
+    "Events",
+    "Progress",
     "errors",
     "library_path",
     "native_version",

@@ -10,8 +10,8 @@ import os
 import threading
 from contextlib import contextmanager
 from ctypes import POINTER, byref, c_char_p, c_void_p
-from typing import Any, Callable, Dict, Iterator, List, Mapping, NoReturn, Optional, Sequence
-from typing import Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, NoReturn, Optional
+from typing import Sequence, Union
 
 from . import _ffi
 from ._abi import Status, mc_account, mc_client, mc_pager, mc_response, mc_signed_headers
@@ -28,13 +28,19 @@ from .errors import (
 from .models import Account, SignedHeaders
 from .response import Headers, Response
 
+if TYPE_CHECKING:
+    from .events import EventStream, Events, StreamKindLike, TimeLike
+
 __all__ = ["Client", "JSONBody", "discover_base_url"]
 
 #: What ``request()`` / ``iter_pages()`` accept as ``data``.
 JSONBody = Union[None, Sequence[Any], Mapping[str, Any]]
 
 _LOGGER_NAME = "mimecast"
-_LOG_LEVELS = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG}
+# The library's ERROR lines each say that a call failed; the binding raises
+# that failure as an exception, so it is logged at DEBUG rather than as a
+# second, ERROR, report of the same thing (the Azure SDK's rule).
+_LOG_LEVELS = {1: logging.DEBUG, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG}
 _U32_MAX = 0xFFFFFFFF
 _U64_MAX = 0xFFFFFFFFFFFFFFFF
 
@@ -239,8 +245,12 @@ def _make_log_callback() -> Any:
     logger = logging.getLogger(_LOGGER_NAME)
 
     def forward(_user_data: Optional[int], level: int, message: Optional[bytes]) -> None:
+        # Decided per record, by the logger as configured now: a client made
+        # before logging.basicConfig() (or a level change) logs all the same.
         try:
-            logger.log(_LOG_LEVELS.get(level, logging.DEBUG), "%s", _text(message))
+            py_level = _LOG_LEVELS.get(level, logging.DEBUG)
+            if logger.isEnabledFor(py_level):
+                logger.log(py_level, "%s", _text(message))
         except BaseException:  # never let an exception unwind into C
             pass
 
@@ -302,9 +312,7 @@ def _apply_options(
         _call(lib, lib.mc_options_set_retry_after_send, opts, True)
     if proxy_b is not None:
         _call(lib, lib.mc_options_set_proxy, opts, proxy_b)
-    if log is None:
-        log = logging.getLogger(_LOGGER_NAME).isEnabledFor(logging.DEBUG)
-    if not log:
+    if log is False:
         return None
     callback = _make_log_callback()
     _call(lib, lib.mc_options_set_log_callback, opts, callback, None, 4)
@@ -341,7 +349,16 @@ def discover_base_url(
     app_id: Optional[str] = None,
     *,
     discovery_url: Optional[str] = None,
-    **options: Any,
+    timeout: Optional[float] = None,
+    connect_timeout: Optional[float] = None,
+    ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
+    allow_insecure_http: bool = False,
+    max_retries: Optional[int] = None,
+    retry_budget: Optional[float] = None,
+    retry_after_send: bool = False,
+    proxy: Optional[str] = None,
+    max_response_bytes: Optional[int] = None,
+    log: Optional[bool] = None,
 ) -> str:
     """The API base URL of the Mimecast account ``email`` belongs to, e.g.
     ``"https://eu-api.mimecast.com"``, found the way Mimecast's own tools do:
@@ -358,7 +375,20 @@ def discover_base_url(
     lib = _ffi.load()
     opts = lib.mc_options_new()
     try:
-        callback = _apply_options(lib, opts, **options)
+        callback = _apply_options(
+            lib,
+            opts,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            ca_bundle=ca_bundle,
+            allow_insecure_http=allow_insecure_http,
+            max_retries=max_retries,
+            retry_budget=retry_budget,
+            retry_after_send=retry_after_send,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
+            log=log,
+        )
         _set_discovery_url(lib, opts, discovery_url)
         out = c_void_p()
         _call(lib, lib.mc_discover_base_url, email_b, app_id_b, opts, byref(out))
@@ -397,8 +427,9 @@ class Client:
         proxy: None = from HTTPS_PROXY/ALL_PROXY (honouring NO_PROXY), "" =
             never use a proxy, "http://host:port" = this proxy.
         max_response_bytes: largest accepted response body (default 64 MiB).
-        log: True = forward the library's log to ``logging.getLogger("mimecast")``;
-            False = never; None (default) = when that logger is enabled for DEBUG.
+        log: None or True (default) = forward the library's log lines to
+            ``logging.getLogger("mimecast")``, each decided by that logger's
+            level when it is emitted; False = never.
 
     Every invalid option value (wrong type, NaN, infinity, out of range)
     raises :class:`~mimecast.errors.InvalidArgumentError`; an unknown option
@@ -458,7 +489,21 @@ class Client:
 
     @classmethod
     def oauth(
-        cls, client_id: str, client_secret: str, base_url: Optional[str] = None, **options: Any
+        cls,
+        client_id: str,
+        client_secret: str,
+        base_url: Optional[str] = None,
+        *,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
+        allow_insecure_http: bool = False,
+        max_retries: Optional[int] = None,
+        retry_budget: Optional[float] = None,
+        retry_after_send: bool = False,
+        proxy: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        log: Optional[bool] = None,
     ) -> "Client":
         """An API 2.0 client (OAuth 2.0 client credentials).
 
@@ -466,6 +511,18 @@ class Client:
         names ``global``, ``uk``, ``us`` or an https URL are accepted. The
         token is fetched on first use, cached and refreshed by the library.
         """
+        options = dict(
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            ca_bundle=ca_bundle,
+            allow_insecure_http=allow_insecure_http,
+            max_retries=max_retries,
+            retry_budget=retry_budget,
+            retry_after_send=retry_after_send,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
+            log=log,
+        )
         self = cls.__new__(cls)
         self._init_state("oauth", base_url or "https://api.services.mimecast.com")
         args = (
@@ -480,7 +537,21 @@ class Client:
         return self
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **options: Any) -> "Client":
+    def from_env(
+        cls,
+        environ: Optional[Mapping[str, str]] = None,
+        *,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
+        allow_insecure_http: bool = False,
+        max_retries: Optional[int] = None,
+        retry_budget: Optional[float] = None,
+        retry_after_send: bool = False,
+        proxy: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        log: Optional[bool] = None,
+    ) -> "Client":
         """A client from the environment: MIMECAST_BASE_URL, MIMECAST_APP_ID,
         MIMECAST_APP_KEY, MIMECAST_ACCESS_KEY, MIMECAST_SECRET_KEY (API 1.0),
         or MIMECAST_CLIENT_ID + MIMECAST_CLIENT_SECRET (API 2.0, wins when set).
@@ -489,6 +560,18 @@ class Client:
         ``environ`` (a mapping such as a copy of ``os.environ``) is read
         instead of the process environment when given; the library applies
         the same rules to it."""
+        options = dict(
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            ca_bundle=ca_bundle,
+            allow_insecure_http=allow_insecure_http,
+            max_retries=max_retries,
+            retry_budget=retry_budget,
+            retry_after_send=retry_after_send,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
+            log=log,
+        )
         self = cls.__new__(cls)
         self._init_state("env", "$MIMECAST_BASE_URL")
         if environ is None:
@@ -513,11 +596,37 @@ class Client:
         return self
 
     @classmethod
-    def from_postman(cls, path: Union[str, "os.PathLike[str]"], **options: Any) -> "Client":
+    def from_postman(
+        cls,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
+        allow_insecure_http: bool = False,
+        max_retries: Optional[int] = None,
+        retry_budget: Optional[float] = None,
+        retry_after_send: bool = False,
+        proxy: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        log: Optional[bool] = None,
+    ) -> "Client":
         """A client from a Postman environment export (JSON with ``values``):
         ApplicationID, ApplicationKey, AccessKey, SecretKey, baseUrl (API 1.0)
         or client_id, client_secret (API 2.0). Unreadable file:
         MimecastIOError."""
+        options = dict(
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            ca_bundle=ca_bundle,
+            allow_insecure_http=allow_insecure_http,
+            max_retries=max_retries,
+            retry_budget=retry_budget,
+            retry_after_send=retry_after_send,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
+            log=log,
+        )
         self = cls.__new__(cls)
         self._init_state("postman", f"postman:{os.fspath(path)}")
         encoded = _enc(path, "path", path=True)
@@ -539,11 +648,32 @@ class Client:
         secret_key: str,
         *,
         discovery_url: Optional[str] = None,
-        **options: Any,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
+        allow_insecure_http: bool = False,
+        max_retries: Optional[int] = None,
+        retry_budget: Optional[float] = None,
+        retry_after_send: bool = False,
+        proxy: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        log: Optional[bool] = None,
     ) -> "Client":
         """An API 1.0 client for the account ``email`` belongs to: the base URL
         is found first with :func:`mimecast.discover_base_url` (one unsigned
         request to ``discovery_url``, by default Mimecast's global host)."""
+        options = dict(
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            ca_bundle=ca_bundle,
+            allow_insecure_http=allow_insecure_http,
+            max_retries=max_retries,
+            retry_budget=retry_budget,
+            retry_after_send=retry_after_send,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
+            log=log,
+        )
         self = cls.__new__(cls)
         self._init_state("api1", f"discovered for {email}")
         args = (
@@ -995,6 +1125,92 @@ class Client:
                 yield _item(text) if items else _parse(text)
         finally:
             lib.mc_pager_free(pager)
+
+    def events(
+        self,
+        kind: StreamKindLike,
+        *,
+        types: Union[None, str, Sequence[str]] = None,
+        start: Optional[TimeLike] = None,
+        end: Optional[TimeLike] = None,
+        page_size: int = 0,
+        checkpoint: Union[None, str, "os.PathLike[str]"] = None,
+        follow: bool = False,
+        poll_interval: float = 60.0,
+        path: Optional[str] = None,
+        max_batch_bytes: Optional[int] = None,
+    ) -> Events:
+        """Every SIEM event of a source, in order, as dicts: an iterator that
+        is also a context manager (``with client.events(...) as events:``).
+
+        ``kind``: "siem_v1" (API 1.0 ``/api/audit/get-siem-logs``, zip files),
+        "batch" (API 2.0 ``/siem/v1/batch/events/cg``, gzip files by link) or
+        "stream" (API 2.0 ``/siem/v1/events/cg``), or a mimecast.StreamKind.
+        ``types``: the event type(s) (one for siem_v1 and batch; default MTA,
+        receipt, all). ``start``/``end``: "YYYY-MM-DD" (for "stream" also
+        "YYYY-MM-DDTHH:MM:SS.fffZ"), a date or an aware datetime; default
+        seven days ago. ``page_size`` 0: the service's. ``checkpoint``: a file
+        where the position is saved (atomically) after each acknowledged
+        batch, and resumed from; a corrupt or foreign one raises
+        CheckpointError (never a silent restart). ``follow``: when caught up,
+        wait ``poll_interval`` seconds (>= 1) and poll again instead of ending.
+        ``path``: another endpoint of the source (e.g. ``.../cg`` -> ``.../ci``).
+        ``max_batch_bytes``: the most one batch may decompress to.
+
+        A batch is acknowledged when the event after its last one is asked
+        for: at least once, nothing skipped. Mistakes raise here; the stream
+        opens (and the checkpoint is read) on the first ``next()``.
+        """
+        from .events import Events, StreamOptions
+
+        options = StreamOptions(
+            kind,
+            types=types,
+            start=start,
+            end=end,
+            page_size=page_size,
+            checkpoint=checkpoint,
+            follow=follow,
+            poll_interval=poll_interval,
+            path=path,
+            max_batch_bytes=max_batch_bytes,
+        )
+        return Events(self, options)
+
+    def open_event_stream(
+        self,
+        kind: StreamKindLike,
+        *,
+        types: Union[None, str, Sequence[str]] = None,
+        start: Optional[TimeLike] = None,
+        end: Optional[TimeLike] = None,
+        page_size: int = 0,
+        checkpoint: Union[None, str, "os.PathLike[str]"] = None,
+        follow: bool = False,
+        poll_interval: float = 60.0,
+        path: Optional[str] = None,
+        max_batch_bytes: Optional[int] = None,
+    ) -> EventStream:
+        """Opens a :class:`~mimecast.EventStream` (the arguments of
+        :meth:`events`) for callers that acknowledge batches themselves:
+        ``next_batch()``, ``events()``, ``ack()``, ``progress``. Reads the
+        checkpoint now (CheckpointError if it is corrupt or foreign); no
+        request is made until ``next_batch()``."""
+        from .events import EventStream, StreamOptions
+
+        options = StreamOptions(
+            kind,
+            types=types,
+            start=start,
+            end=end,
+            page_size=page_size,
+            checkpoint=checkpoint,
+            follow=follow,
+            poll_interval=poll_interval,
+            path=path,
+            max_batch_bytes=max_batch_bytes,
+        )
+        return EventStream(self, options)
 
     def sign(
         self, path: str, date: Optional[str] = None, request_id: Optional[str] = None

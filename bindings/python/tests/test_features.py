@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import unittest
+from pathlib import Path
 
 import mimecast
 
@@ -203,8 +207,74 @@ class LoggingTest(EmulatorTestCase):
         self.client(log=False).get_account()
         self.assertEqual(self.handler.records, [])
         self.logger.setLevel(logging.WARNING)
-        self.client().get_account()  # auto: not enabled for DEBUG -> no callback
+        self.client().get_account()  # a success logs nothing at WARNING
         self.assertEqual(self.handler.records, [])
+
+    def test_decided_per_record_at_the_time_of_the_record(self) -> None:
+        self.logger.setLevel(logging.WARNING)
+        client = self.client()  # made while the logger is not enabled for INFO
+        client.get_account()
+        self.assertEqual(self.handler.records, [])
+        self.logger.setLevel(logging.INFO)
+        client.get_account()
+        levels = {r.levelno for r in self.handler.records}
+        self.assertEqual(levels, {logging.INFO}, [r.getMessage() for r in self.handler.records])
+
+    def test_no_error_record_for_a_failure_that_is_raised(self) -> None:
+        self.logger.setLevel(logging.DEBUG)
+        client = self.client(max_retries=0)
+        self.emu.fault("unauthorized")
+        with self.assertRaises(mimecast.AuthenticationError):
+            client.get_account()
+        self.assertFalse([r for r in self.handler.records if r.levelno >= logging.ERROR])
+        failed = [r for r in self.handler.records if "MC_STATUS_UNAUTHORIZED" in r.getMessage()]
+        self.assertEqual([r.levelno for r in failed], [logging.DEBUG])
+
+    def test_a_client_made_before_basic_config_logs(self) -> None:
+        code = (
+            "import logging, sys, mimecast\n"
+            "c = mimecast.Client(*sys.argv[1:6])\n"
+            "logging.basicConfig(level=logging.INFO, format='%(name)s %(levelname)s %(message)s')"
+            "\n"
+            "c.get_account()\n"
+        )
+        import mimecast as package
+
+        env = dict(os.environ, PYTHONPATH=str(Path(package.__file__).resolve().parent.parent))
+        keys = [KEYS[k] for k in ("app_id", "app_key", "access_key", "secret_key")]
+        proc = subprocess.run(
+            [sys.executable, "-c", code, self.emu.url, *keys],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertRegex(proc.stderr, r"mimecast INFO POST /api/account/get-account")
+        self.assert_no_secret(proc.stderr)
+
+    def test_no_stderr_without_logging_configured(self) -> None:
+        code = (
+            "import sys, mimecast\n"
+            "c = mimecast.Client(*sys.argv[1:6], max_retries=0)\n"
+            "try:\n"
+            "    c.get_account()\n"
+            "except mimecast.AuthenticationError:\n"
+            "    print('raised')\n"
+        )
+        import mimecast as package
+
+        self.emu.fault("unauthorized")
+        env = dict(os.environ, PYTHONPATH=str(Path(package.__file__).resolve().parent.parent))
+        keys = [KEYS[k] for k in ("app_id", "app_key", "access_key", "secret_key")]
+        proc = subprocess.run(
+            [sys.executable, "-c", code, self.emu.url, *keys],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        self.assertEqual((proc.stdout, proc.stderr), ("raised\n", ""))
 
     def test_oauth_log_has_no_token_or_secret(self) -> None:
         self.logger.setLevel(logging.DEBUG)

@@ -2,7 +2,7 @@
 
 A README block runs here when the line before its fence is an HTML comment
 ``<!-- example: NAME ... -->``: README.md's ``python`` block and
-bindings/python/README.md's ``rest`` block. Credentials come from the
+bindings/python/README.md's ``rest``, ``events`` and ``aio`` blocks. Credentials come from the
 MIMECAST_* variables (API 2.0 here) and discovery from
 MIMECAST_DISCOVERY_URL, as the examples say."""
 
@@ -70,6 +70,29 @@ class ReadmeTest(EmulatorTestCase):
         self.assertRegex(out[-1], r'^200 attachment; filename="MTA_\d+\.zip" \S+$')
         with zipfile.ZipFile(self.work / "siem-0.zip") as z:
             self.assertEqual(len(z.namelist()), 1)
+
+    def test_binding_readme_events_example(self) -> None:
+        code = readme_example(ROOT / "bindings" / "python" / "README.md", "events", "python")
+        proc = self.run_example(code)
+        out = proc.stdout.splitlines()
+        ids = self.emu.siem_events()
+        self.assertEqual(out[: len(ids)], ids)
+        self.assertRegex(out[len(ids)], rf"^Progress\(events={len(ids)}, bytes=\d+, ")
+        batches = [line.split() for line in out[len(ids) + 1 :]]
+        self.assertEqual(sum(int(n) for _, n in batches), len(ids))
+        self.assertTrue(all(name.endswith(".json.gz") for name, _ in batches), batches)
+        self.assertIn("INFO:mimecast:", proc.stderr)  # progress in the log
+        self.assertIn("batch acknowledged", proc.stderr)
+        self.assertTrue((self.work / "siem.cp").is_file())
+        self.assertTrue((self.work / "batch.cp").is_file())
+
+    def test_binding_readme_aio_example(self) -> None:
+        code = readme_example(ROOT / "bindings" / "python" / "README.md", "aio", "python")
+        out = self.run_example(code).stdout.splitlines()
+        ids = self.emu.siem_events()
+        self.assertEqual(out[0], "Exämple Corp Ltd")
+        self.assertEqual(out[1 : 1 + 2 * len(ids)], ids + ids)
+        self.assertRegex(out[-1], rf"^Progress\(events={len(ids)}, ")
 
     def test_root_readme_python_example(self) -> None:
         code = readme_example(ROOT / "README.md", "python", "python")
