@@ -134,6 +134,7 @@ out()
 out("SIEM PULL: API 2.0 batch (gzip files), every event handed to the caller; CPU time of the pulling process")
 siem = (("c.siem.batch", "C     mc_stream_* (whole pull)"), ("c.siem.batch.quarter", "C     mc_stream_* (first quarter)"),
         ("py.siem.lib", "Py    client.events()"), ("cs.siem.lib", "C#    client.Events()"),
+        ("ps.siem.json", "PS    Get-MimecastSiemEvent -AsJson"), ("ps.siem.objects", "PS    Get-MimecastSiemEvent (objects)"),
         ("py.ref.siem", "Py    baseline: urllib + gzip + json.loads"))
 for i, what in siem:
     d = R.get(i)

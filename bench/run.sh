@@ -226,6 +226,8 @@ elif [ "$HAVE_C" = 1 ]; then
     run "SIEM pull: Python binding, client.events()" "$PY" "$BENCH/python/siem_pull.py" py.siem.lib "$EMU_URL"
     if [ "$HAVE_CS" = 1 ]; then run "SIEM pull: C# client.Events()" dotnet "$B/csharp/Bench.dll" siem "$EMU_URL"
     else unavailable cs.siem.lib "${CS_REASON:-C# benchmark did not build}"; fi
+    if [ -n "$PWSH" ]; then run "SIEM pull: PowerShell Get-MimecastSiemEvent (-AsJson, then objects)" "$PWSH" -NoProfile -NonInteractive -File "$BENCH/powershell/bench.ps1" -Mode siem -Url "$EMU_URL" -ModulePath "$PS_MODULE"
+    else unavailable ps.siem.json "pwsh is not installed"; fi
     # --- Cancellation: a call held by the emulator's slow fault, cancelled from another thread ---
     run "cancellation: C, 20 calls cancelled while waiting for the answer" "$B/cancel_latency" "$EMU_URL" 20
     run "cancellation: Python asyncio, 20 tasks cancelled while waiting for the answer" "$PY" "$BENCH/python/cancel_latency.py" "$EMU_URL" 20

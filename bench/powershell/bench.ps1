@@ -1,5 +1,5 @@
 # PowerShell side of the libmimecast benchmarks (run by bench/run.sh only when pwsh is installed).
-#   pwsh -NoProfile -File bench.ps1 -Mode sign|rt -Iters N -Reps R [-Url URL] [-ModulePath DIR]
+#   pwsh -NoProfile -File bench.ps1 -Mode sign|rt|siem -Iters N -Reps R [-Url URL] [-ModulePath DIR]
 # Mimecast's PowerShell sample against the module (built by bench/run.sh with bindings/powershell/build.ps1):
 # Connect-Mimecast -FromEnvironment (MIMECAST_* variables), then Get-MimecastAuthHeader / Get-MimecastAccount.
 param([string]$Mode, [int]$Iters, [int]$Reps, [string]$Url = "", [string]$ModulePath = "")
@@ -66,4 +66,30 @@ if ($Mode -eq "sign") {
         } catch { Unavailable "ps.rt.module" ("Get-MimecastAccount failed: " + $_.Exception.Message) }
     } else { Unavailable "ps.rt.module" $moduleError }
     Measure-Op "ps.ref.rt" { Invoke-RestMethod -Method Post -Headers (Sample-Headers) -Body $postBody -Uri ($Url + $uri) -NoProxy }
+} elseif ($Mode -eq "siem") {
+    # The SIEM pull of bench/c/siem_pull.c (API 2.0 batch, pages of 10 files, from the emulator at -Url) through
+    # Get-MimecastSiemEvent, twice: -AsJson (each event's JSON text down the pipeline; Measure-Object sums the lengths,
+    # = bytes for these ASCII events) and objects (each event parsed once into a PSCustomObject; the same events, so
+    # the same bytes). CPU time and peak working set of this process (pwsh itself is ~100 MiB of it).
+    if ($module) {
+        try {
+            $client = [Mimecast.MimecastClient]::ForOAuth("emulator-client-id-0001", "emulator-client-secret-s3cr3t-0001", $Url)
+            $self = [Diagnostics.Process]::GetCurrentProcess()
+            $bytes = 0
+            # Warm-up (JIT of the module and the pipeline): a few batches of both forms, not reported.
+            $warm = @{ Kind = "Batch"; Start = "2026-11-30"; PageSize = 10; Client = $client; ErrorAction = "Stop" }
+            $null = Get-MimecastSiemEvent @warm -AsJson | Select-Object -First 20000
+            $null = Get-MimecastSiemEvent @warm | Select-Object -First 20000
+            foreach ($id in "ps.siem.json", "ps.siem.objects") {
+                $self.Refresh(); $cpu0 = $self.TotalProcessorTime; $sw = [Diagnostics.Stopwatch]::StartNew()
+                $pull = @{ Kind = "Batch"; Start = "2026-11-30"; PageSize = 10; Client = $client; ErrorAction = "Stop" }
+                if ($id -eq "ps.siem.json") { $m = Get-MimecastSiemEvent @pull -AsJson | Measure-Object -Property Length -Sum; $bytes = [long]$m.Sum }
+                else { $m = Get-MimecastSiemEvent @pull | Measure-Object }
+                $wall = $sw.Elapsed.TotalSeconds; $self.Refresh(); $cpu = ($self.TotalProcessorTime - $cpu0).TotalSeconds
+                [ordered]@{ id = $id; events = $m.Count; bytes = $bytes; cpu_s = [math]::Round($cpu, 3); wall_s = [math]::Round($wall, 3)
+                    mb_per_cpu_s = [math]::Round($bytes / 1e6 / $cpu, 1); mb_per_wall_s = [math]::Round($bytes / 1e6 / $wall, 1)
+                    events_per_cpu_s = [math]::Round($m.Count / $cpu); maxrss_kib = [long]($self.PeakWorkingSet64 / 1024) } | ConvertTo-Json -Compress
+            }
+        } catch { Unavailable "ps.siem.json" ("Get-MimecastSiemEvent failed: " + $_.Exception.Message) }
+    } else { Unavailable "ps.siem.json" $moduleError }
 }

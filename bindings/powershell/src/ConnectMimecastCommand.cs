@@ -164,7 +164,7 @@ namespace Mimecast.Commands
                     case DiscoverCredentialSet:
                         target = EmailAddress;
                         WriteVerbose($"Finding the API base URL of {EmailAddress} ({(Bound(nameof(DiscoveryUrl)) ? DiscoveryUrl : "Mimecast's global host")}).");
-                        shownBaseUrl = MimecastClient.DiscoverBaseUrl(EmailAddress, ApplicationId, options);
+                        shownBaseUrl = Call(null, () => MimecastClient.DiscoverBaseUrl(EmailAddress, ApplicationId, options, cancellationToken: Cancellation));
                         target = shownBaseUrl;
                         var credential = ParameterSetName == DiscoverCredentialSet;
                         WriteVerbose($"Creating an API 1.0 client for {shownBaseUrl} (application id {ApplicationId}{(credential ? ", access key from -Credential" : "")}).");

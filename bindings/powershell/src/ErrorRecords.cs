@@ -122,6 +122,9 @@ namespace Mimecast.Commands
                 case MimecastInvalidCredentialsException _:
                     action = "The secret key must be the base64 text shown by the Mimecast Administration Console.";
                     break;
+                case MimecastCheckpointException _:
+                    action = "Give the checkpoint file of this pull (the same account, -Kind, -Type and query), or move the file away to start a new pull from -Start: the module never starts over by itself.";
+                    break;
                 case ObjectDisposedException _:
                     message = "The Mimecast client was disposed (Disconnect-Mimecast). Run Connect-Mimecast again.";
                     break;

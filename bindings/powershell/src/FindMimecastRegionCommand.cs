@@ -54,8 +54,8 @@ namespace Mimecast.Commands
             string baseUrl;
             try
             {
-                if (Cancellation.IsCancellationRequested) throw new PipelineStoppedException();
-                baseUrl = MimecastClient.DiscoverBaseUrl(EmailAddress, Bound(nameof(ApplicationId)) ? ApplicationId : null, options);
+                baseUrl = Call(null, () => MimecastClient.DiscoverBaseUrl(EmailAddress, Bound(nameof(ApplicationId)) ? ApplicationId : null,
+                    options, cancellationToken: Cancellation));
             }
             catch (Exception e) when (IsFailure(e))
             {

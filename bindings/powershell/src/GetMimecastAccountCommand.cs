@@ -23,7 +23,7 @@ namespace Mimecast.Commands
             Account account;
             try
             {
-                account = Call(client, client.GetAccount);
+                account = Call(client, () => client.GetAccount(cancellationToken: Cancellation));
             }
             catch (Exception e) when (IsFailure(e))
             {

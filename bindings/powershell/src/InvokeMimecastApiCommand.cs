@@ -258,8 +258,8 @@ namespace Mimecast.Commands
             try
             {
                 response = pageSize > 0
-                    ? Call(client, () => client.RequestPage(Path, json, pageSize))
-                    : Call(client, () => client.Request(Path, json));
+                    ? Call(client, () => client.RequestPage(Path, json, pageSize, cancellationToken: Cancellation))
+                    : Call(client, () => client.Request(Path, json, cancellationToken: Cancellation));
             }
             catch (Exception e) when (IsFailure(e))
             {
@@ -279,7 +279,7 @@ namespace Mimecast.Commands
             MimecastHttpResponse response;
             try
             {
-                response = Call(client, () => client.Send(request));
+                response = Call(client, () => client.Send(request, cancellationToken: Cancellation));
             }
             catch (Exception e) when (IsFailure(e))
             {
@@ -347,8 +347,8 @@ namespace Mimecast.Commands
             {
                 // The log endpoints' wrapped lists (clickLogs...) are unwrapped; a GET pages as API 2.0.
                 pages = Call(client, () => request == null
-                    ? client.Items(Path, json, pageSize, key)
-                    : client.Items(request, pageSize, key)).GetEnumerator();
+                    ? client.Items(Path, json, pageSize, key, cancellationToken: Cancellation)
+                    : client.Items(request, pageSize, key, cancellationToken: Cancellation)).GetEnumerator();
                 // Pages are fetched lazily by MoveNext: Select-Object -First stops the paging (WriteObject then throws
                 // PipelineStoppedException, which is not caught here).
                 while (Call(client, pages.MoveNext))

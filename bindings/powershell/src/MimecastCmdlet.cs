@@ -9,9 +9,12 @@ namespace Mimecast.Commands
     /// running library calls, moving the library's log to the verbose stream, and turning failures into error records.
     /// </summary>
     /// <remarks>
-    /// Every call into the library goes through <see cref="Call{T}"/>: that is the one place where cancellation
-    /// (Ctrl+C: <see cref="StopProcessing"/> cancels <see cref="Cancellation"/>) will be handed to the native call once the
-    /// library takes a cancellation handle.
+    /// Cancellation: PowerShell calls <see cref="StopProcessing"/> on another thread when the user presses Ctrl+C or a
+    /// script stops the pipeline; it cancels <see cref="Cancellation"/>, which every command passes to the library call it
+    /// makes, and the library raises the native cancellation flag attached to that call, which then returns within
+    /// milliseconds whatever it is waiting for (connecting, the answer, a retry or rate-limit wait, a poll). Every call
+    /// into the library goes through <see cref="Call{T}"/>, which turns that cancellation into the pipeline stopping
+    /// (no error record: the user asked for it).
     /// </remarks>
     public abstract class MimecastCmdlet : PSCmdlet, IDisposable
     {
@@ -35,10 +38,28 @@ namespace Mimecast.Commands
                 if (Cancellation.IsCancellationRequested) throw new PipelineStoppedException();
                 return call();
             }
+            catch (Exception e) when (Cancellation.IsCancellationRequested && IsCancellation(e))
+            {
+                throw new PipelineStoppedException();
+            }
             finally
             {
                 WriteLibraryLog(client);
             }
+        }
+
+        /// <summary>Runs one library call that returns nothing (see <see cref="Call{T}"/>).</summary>
+        protected void Call(MimecastClient? client, Action call) => Call(client, () => { call(); return true; });
+
+        /// <summary>
+        /// True for the library's cancellation: OperationCanceledException (what the .NET library raises for a cancelled
+        /// token), or the cancelled status itself, also inside the wrappers .NET puts around it.
+        /// </summary>
+        internal static bool IsCancellation(Exception e)
+        {
+            for (var x = e; x != null; x = x.InnerException)
+                if (x is OperationCanceledException || x is MimecastCancelledException) return true;
+            return false;
         }
 
         /// <summary>

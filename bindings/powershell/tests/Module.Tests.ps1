@@ -46,7 +46,7 @@ Describe 'Packaged module' {
         $manifest.PowerShellVersion | Should -Be '5.1'
         $manifest.DotNetFrameworkVersion | Should -Be '4.7.2'
         $manifest.RootModule | Should -Be 'lib/Mimecast.PowerShell.dll'
-        @($manifest.CmdletsToExport).Count | Should -Be 6
+        @($manifest.CmdletsToExport).Count | Should -Be 7
         @($manifest.FunctionsToExport).Count | Should -Be 0
         @($manifest.VariablesToExport).Count | Should -Be 0
         @($manifest.AliasesToExport).Count | Should -Be 0
@@ -82,7 +82,7 @@ Describe 'Packaged module' {
     It 'exports exactly the cmdlets the manifest lists, compiled' {
         $exported = @((Get-Module -Name Mimecast).ExportedCommands.Keys | Sort-Object)
         $exported | Should -Be @($manifest.CmdletsToExport | Sort-Object)
-        $exported.Count | Should -Be 6
+        $exported.Count | Should -Be 7
         foreach ($c in (Get-Module -Name Mimecast).ExportedCommands.Values) {
             $c.CommandType | Should -Be 'Cmdlet'
             $c.ImplementingType.Assembly.GetName().Name | Should -Be 'Mimecast.PowerShell'
@@ -154,7 +154,7 @@ Describe 'Publishing' {
         finally { Unregister-PSResourceRepository -Name $name }
         $r = Invoke-TestPwsh -Script "`$env:PSModulePath = '$saved'; Import-Module Mimecast; (Get-Module Mimecast).Version.ToString(); @(Get-Command -Module Mimecast).Count; [Mimecast.MimecastClient]::NativeVersion"
         $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
-        $r.Output | Should -Be @($cargoVersion, '6', $cargoVersion)
+        $r.Output | Should -Be @($cargoVersion, '7', $cargoVersion)
     }
 }
 
@@ -165,6 +165,7 @@ Describe 'Help shows what users have today' {
         @{ Command = 'Invoke-MimecastApi'; Parameter = 'Data'; Says = '*{"data": `[ ... `]}*'; Example = "Invoke-MimecastApi -Path /api/directory/find-groups -Data @{ query = 'sales' }" }
         @{ Command = 'Get-MimecastAuthHeader'; Parameter = 'Date'; Says = '*Tue, 24 Nov 2015 12:50:11 UTC*'; Example = "Invoke-RestMethod -Method Post -Uri (`$baseUrl + `$uri) -Headers `$headers -Body '{`"data`":[]}'" }
         @{ Command = 'Disconnect-Mimecast'; Parameter = $null; Says = $null; Example = 'try { Get-MimecastAccount } finally { Disconnect-Mimecast }' }
+        @{ Command = 'Get-MimecastSiemEvent'; Parameter = 'Checkpoint'; Says = '*saved after each acknowledged batch*'; Example = 'Get-MimecastSiemEvent -Kind Batch -Checkpoint ./batch.checkpoint | Select-Object -First 10' }
         @{ Command = 'Find-MimecastRegion'; Parameter = 'EmailAddress'; Says = '*email address of the account*'; Example = 'Find-MimecastRegion -EmailAddress admin@example.com' }
         @{ Command = 'Invoke-MimecastApi'; Parameter = 'OutFile'; Says = '*byte for byte*'; Example = '$file = Invoke-MimecastApi -Path /api/audit/get-siem-logs -Data $data -OutFile "siem-$n.zip"' }
     ) {

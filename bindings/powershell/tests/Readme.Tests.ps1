@@ -50,6 +50,20 @@ Describe 'README examples' {
         (Get-EmulatorStats).requests | Should -BeGreaterThan 5
     }
 
+    It 'runs the siem example of bindings/powershell/README.md: 10 events, then the rest from the checkpoint' {
+        $out = Invoke-ReadmeExample (Get-ReadmeExample 'bindings/powershell/README.md' 'siem')
+        $ids = Get-EmulatorSiemEvents
+        $out.Count | Should -Be 11
+        $out[0..9] | Should -Be $ids[0..9]
+        $m = [regex]::Match($out[10], '^then (\d+) more, to (.+)$')
+        $m.Success | Should -BeTrue -Because $out[10]
+        $m.Groups[2].Value | Should -Be $ids[-1]
+        $more = [int]$m.Groups[1].Value
+        $more | Should -BeGreaterOrEqual ($ids.Count - 10) -Because 'nothing after the 10th event is lost'
+        $more | Should -BeLessThan $ids.Count -Because 'the first run acknowledged at least one batch'
+        Test-Path -LiteralPath (Join-Path $TestDrive 'mta.checkpoint') | Should -BeTrue
+    }
+
     It 'runs the powershell example of the root README.md' {
         $out = Invoke-ReadmeExample (Get-ReadmeExample 'README.md' 'powershell')
         $out | Should -Contain $Url

@@ -113,3 +113,12 @@ function Invoke-TestPwsh {
     }
     @{ Output = @($out | ForEach-Object { "$_" }); ExitCode = $code }
 }
+
+function New-TestPowerShell {
+    # A PowerShell instance with its own runspace (in this process) and the module imported: a pipeline that a test
+    # can stop (.Stop(), what Ctrl+C does) or whose progress and verbose streams it can read.
+    $ps = [powershell]::Create()
+    $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $script:ModuleDir 'Mimecast.psd1')).Invoke()
+    $ps.Commands.Clear()
+    $ps
+}
