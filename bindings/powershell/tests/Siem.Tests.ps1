@@ -178,9 +178,12 @@ Describe 'Get-MimecastSiemEvent -Checkpoint' {
         Test-Path -LiteralPath $cp | Should -BeTrue
         $e = Get-TestErrorRecord { $q = Get-KindParameters 'Batch'; Get-MimecastSiemEvent @q -Checkpoint $cp }
         $e.FullyQualifiedErrorId | Should -BeLike 'Mimecast.Checkpoint,*'
-        # The same kind with another -Start is another pull too (the help says to keep the parameters).
-        $e = Get-TestErrorRecord { $q = Get-KindParameters 'Stream'; $q.Start = '2026-11-29'; Get-MimecastSiemEvent @q -Checkpoint $cp }
+        # The same kind with another -End is another pull too.
+        $e = Get-TestErrorRecord { $q = Get-KindParameters 'Stream'; $q.End = '2026-12-31'; Get-MimecastSiemEvent @q -Checkpoint $cp }
         $e.FullyQualifiedErrorId | Should -BeLike 'Mimecast.Checkpoint,*'
+        # Another -Start is the same pull: it applies to a first run only (the caught-up pull resumes, nothing new).
+        $q = Get-KindParameters 'Stream'; $q.Start = '2026-11-29'
+        @(Get-MimecastSiemEvent @q -Checkpoint $cp -ErrorAction Stop).Count | Should -Be 0
     }
 
     It 'stops with -ErrorAction Stop on a bad argument, before any request' {
