@@ -209,7 +209,10 @@ fn foreign_or_corrupt_checkpoints_are_refused() {
     other_start.start = Some("2026-11-01".into());
     let mut s = EventStream::open(api2(&emu), other_start).unwrap();
     assert!(s.next_batch().unwrap());
-    assert_eq!(s.next_event().unwrap().map(|e| e.contains("evt-00009")), Some(true));
+    assert_eq!(
+        s.next_event().unwrap().map(|e| e.contains("evt-00009")),
+        Some(true)
+    );
     drop(s);
     std::fs::write(&path, "{not json").unwrap();
     let e = EventStream::open(api2(&emu), o).err().unwrap();
