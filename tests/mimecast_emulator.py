@@ -116,7 +116,8 @@ Faults
 ------
 Each authenticated /api/... request (and each /oauth/token request with good
 credentials) consumes the first queued fault (its "times" is decremented;
-page_fail only fires on its page and does not block the queue):
+page_fail only fires on its page and does not block the queue; a fault
+given a "path" param only fires on /api requests to that path):
 
     unauthorized        401 err_xdk_invalid_signature
     forbidden           403 err_xdk_operation_forbidden
@@ -473,7 +474,7 @@ class State:
         with self.lock:
             self.faults.append(spec)
 
-    def take_fault(self, page: int | None) -> dict | None:
+    def take_fault(self, page: int | None, path: str | None = None) -> dict | None:
         """Consume one use of the first applicable queued fault.
         page_fail and page_cycle only apply to the audit page they name (page
         is None for other requests), so they wait without blocking later
@@ -486,6 +487,8 @@ class State:
                     continue
                 if spec["fault"] == "truncated_file":
                     continue  # taken by the files host (take_file_fault)
+                if "path" in spec and spec["path"] != path:
+                    continue  # meant for another endpoint
                 spec["times"] -= 1
                 if spec["times"] <= 0:
                     self.faults.remove(spec)
@@ -854,7 +857,7 @@ class Handler(BaseHTTPRequestHandler):
             pass
         page = self.audit_page_number(payload) if path == AUDIT_PATH else None
         self.page_payload = payload
-        fault = self.emulator.state.take_fault(page)
+        fault = self.emulator.state.take_fault(page, path)
 
         def respond():
             self.route(path, payload)

@@ -303,6 +303,12 @@ class EmulatorTest(unittest.TestCase):
         self.assertEqual(self.emu.api("/api/a/b").status, 500)
         self.assertEqual(self.emu.api("/api/a/b").status, 200)
 
+    def test_a_fault_with_a_path_waits_for_that_path(self):
+        self.emu.fault("server_error", path="/api/account/get-account")
+        self.assertEqual(self.emu.api("/api/a/b").status, 200)  # another path: not taken
+        self.assertEqual(self.emu.api("/api/account/get-account").status, 500)
+        self.assertEqual(self.emu.api("/api/account/get-account").status, 200)
+
     def test_body_faults(self):
         r = self.expect_fault("malformed", 200)
         self.assertTrue(r.headers["Content-Type"].startswith("application/json"))
