@@ -71,6 +71,9 @@ check-bindings:
 
 test-rust:
 	cargo test
+	# Again optimised, as the library ships: the optimiser moves buffers
+	# (a stack copy of the client secret showed only in release builds).
+	cargo test --release --test secrets_in_memory
 
 test-emulator:
 	python3 -m unittest tests/test_emulator.py

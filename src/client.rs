@@ -618,7 +618,7 @@ impl Client {
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
         ];
-        self.exchange(
+        let answer = self.exchange(
             "POST",
             TOKEN_PATH,
             Target::Base(TOKEN_PATH),
@@ -626,7 +626,9 @@ impl Client {
             body.as_bytes(),
             deadline,
             false,
-        )
+        );
+        crate::oauth::scrub_stack();
+        answer
     }
 }
 

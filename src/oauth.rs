@@ -296,6 +296,25 @@ fn parse_token_response(raw: RawResponse) -> Result<(Zeroizing<String>, Duration
     Ok((token, lifetime))
 }
 
+/// How much stack below its caller [`scrub_stack`] zeroes: more than a
+/// token exchange reaches (ureq copies a request body through an 8 KiB
+/// buffer on the stack, several frames down).
+const SCRUBBED_STACK: usize = 32 * 1024;
+
+/// Zeroes the stack just below the caller's frame, where the exchange that
+/// just returned left its buffers. The token request's body holds the
+/// client secret, and ureq's `io::copy` leaves a copy of it there; the
+/// allocator wipes the heap, but a stack is only reused, never freed.
+#[inline(never)]
+pub(crate) fn scrub_stack() {
+    let mut area = [0u64; SCRUBBED_STACK / 8];
+    for word in area.iter_mut() {
+        // SAFETY: a valid, aligned, exclusively borrowed u64. Volatile, so
+        // the stores to a dead array are not optimised away.
+        unsafe { std::ptr::write_volatile(word, 0) };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

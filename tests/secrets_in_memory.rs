@@ -37,7 +37,8 @@ impl Needle {
         let first = n[0] ^ MASK;
         let mut count = 0;
         let mut at = 0;
-        // A plain loop: this test is built without optimisation.
+        // A plain loop, fast enough unoptimised (`cargo test`) and
+        // optimised (`cargo test --release`, as `make test-rust` also runs it).
         while at + n.len() <= hay.len() {
             match memchr(first, &hay[at..hay.len() - n.len() + 1]) {
                 None => break,
