@@ -336,21 +336,44 @@ pub(crate) fn validate_path(path: &str) -> Result<()> {
     // A path is signed as written, so it must also be what the server acts
     // on: dot segments (however encoded) and backslashes are resolved by
     // servers and proxies, and /api/../oauth/token is not /api/....
-    if path.contains('\\') || path.to_ascii_lowercase().contains("%5c") {
+    // Byte scans, no allocation: this runs before every request.
+    if path.contains('\\')
+        || path
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"%5c"))
+    {
         return Err(Error::invalid_argument(
             "the request path contains a backslash",
         ));
     }
-    let dot_segment = path.split('/').any(|segment| {
-        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-        decoded == "." || decoded == ".."
-    });
-    if dot_segment {
+    if path.split('/').any(is_dot_segment) {
         return Err(Error::invalid_argument(
             "the request path contains a '.' or '..' segment; give the path the server should act on",
         ));
     }
     Ok(())
+}
+
+/// Whether `segment` is `.` or `..`, each dot written as is or as `%2e`
+/// (any case).
+fn is_dot_segment(segment: &str) -> bool {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        if rest[0] == b'.' {
+            rest = &rest[1..];
+        } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"%2e") {
+            rest = &rest[3..];
+        } else {
+            return false;
+        }
+        dots += 1;
+        if dots > 2 {
+            return false;
+        }
+    }
+    dots > 0
 }
 
 #[cfg(test)]
@@ -472,6 +495,9 @@ mod tests {
             "/api/.%2e",
             "/api\\..\\x",
             "/api/%5Cx",
+            "/api/%5cx",
+            "/api/%2e",
+            "/api/.%2E/",
             "/..",
         ] {
             assert_eq!(
@@ -480,7 +506,16 @@ mod tests {
                 "{bad}"
             );
         }
-        for good in ["/api/a.b/c", "/api/...x", "/api/.well-known"] {
+        for good in [
+            "/api/a.b/c",
+            "/api/...x",
+            "/api/.well-known",
+            "/api/...",
+            "/api/%2e%2e%2e",
+            "/api/%2ex",
+            "/api/%5",
+            "/api/%",
+        ] {
             validate_path(good).unwrap();
         }
     }
