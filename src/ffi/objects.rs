@@ -2,7 +2,6 @@
 //! allocated as a box holding the public `#[repr(C)]` struct first and the
 //! storage its pointers point into after it, so one free releases all.
 
-use std::ffi::CString;
 use std::os::raw::c_char;
 use std::ptr;
 
@@ -120,43 +119,76 @@ pub struct mc_account {
 #[repr(C)]
 pub(crate) struct AccountBox {
     public: mc_account,
-    strings: Vec<CString>,
+    /// Every string `public` points to, NUL-terminated, in one allocation
+    /// (a Get Account call is hot: one block, not one per field).
+    text: Vec<u8>,
     packages: Vec<*const c_char>,
 }
 
+/// Where a string of an account starts in [`AccountBox::text`]; `NONE` for
+/// an absent field.
+const NONE: usize = usize::MAX;
+
 impl AccountBox {
     pub(crate) fn new(a: &Account) -> Result<Box<AccountBox>> {
-        let mut strings: Vec<CString> = Vec::new();
-        let mut keep = |s: Option<&str>| -> Result<*const c_char> {
-            match s {
-                None => Ok(ptr::null()),
-                Some(s) => {
-                    let c = CString::new(s).map_err(|_| {
-                        Error::new(
-                            Status::MalformedResponse,
-                            "an account field contains a NUL character",
-                        )
-                    })?;
-                    let p = c.as_ptr();
-                    strings.push(c);
-                    Ok(p)
-                }
+        let fields: [Option<&str>; 13] = [
+            Some(&a.json),
+            Some(&a.raw_json),
+            a.account_code.as_deref(),
+            a.account_name.as_deref(),
+            a.admin_email.as_deref(),
+            a.database_code.as_deref(),
+            a.domain.as_deref(),
+            a.mail_platform.as_deref(),
+            a.mimecast_id.as_deref(),
+            a.passphrase.as_deref(),
+            a.region.as_deref(),
+            a.support_code.as_deref(),
+            a.account_type.as_deref(),
+        ];
+        let size: usize = fields
+            .iter()
+            .flatten()
+            .map(|s| s.len() + 1)
+            .chain(a.packages.iter().map(|p| p.len() + 1))
+            .sum();
+        // Filled to exactly its capacity, so it never moves once pointed to.
+        let mut text = Vec::with_capacity(size);
+        let mut at = [NONE; 13];
+        for (slot, field) in at.iter_mut().zip(fields) {
+            if let Some(s) = field {
+                *slot = put(&mut text, s)?;
+            }
+        }
+        let package_at = a
+            .packages
+            .iter()
+            .map(|p| put(&mut text, p))
+            .collect::<Result<Vec<usize>>>()?;
+        let base = text.as_ptr() as *const c_char;
+        // SAFETY: every offset was returned by `put`, so it is inside `text`.
+        let ptr_at = |o: usize| {
+            if o == NONE {
+                ptr::null()
+            } else {
+                unsafe { base.add(o) }
             }
         };
-        let mut public = mc_account {
-            json: keep(Some(&a.json))?,
-            raw_json: keep(Some(&a.raw_json))?,
-            account_code: keep(a.account_code.as_deref())?,
-            account_name: keep(a.account_name.as_deref())?,
-            admin_email: keep(a.admin_email.as_deref())?,
-            database_code: keep(a.database_code.as_deref())?,
-            domain: keep(a.domain.as_deref())?,
-            mail_platform: keep(a.mail_platform.as_deref())?,
-            mimecast_id: keep(a.mimecast_id.as_deref())?,
-            passphrase: keep(a.passphrase.as_deref())?,
-            region: keep(a.region.as_deref())?,
-            support_code: keep(a.support_code.as_deref())?,
-            account_type: keep(a.account_type.as_deref())?,
+        let packages: Vec<*const c_char> = package_at.into_iter().map(ptr_at).collect();
+        let public = mc_account {
+            json: ptr_at(at[0]),
+            raw_json: ptr_at(at[1]),
+            account_code: ptr_at(at[2]),
+            account_name: ptr_at(at[3]),
+            admin_email: ptr_at(at[4]),
+            database_code: ptr_at(at[5]),
+            domain: ptr_at(at[6]),
+            mail_platform: ptr_at(at[7]),
+            mimecast_id: ptr_at(at[8]),
+            passphrase: ptr_at(at[9]),
+            region: ptr_at(at[10]),
+            support_code: ptr_at(at[11]),
+            account_type: ptr_at(at[12]),
             max_retention: a.max_retention.unwrap_or(-1),
             user_count: a.user_count.unwrap_or(-1),
             archive: a.archive.unwrap_or(false),
@@ -164,23 +196,31 @@ impl AccountBox {
             gateway: a.gateway.unwrap_or(false),
             max_retention_confirmed: a.max_retention_confirmed.unwrap_or(false),
             policy_inheritance: a.policy_inheritance.unwrap_or(false),
-            packages: ptr::null(),
-            packages_len: 0,
+            packages: if packages.is_empty() {
+                ptr::null()
+            } else {
+                packages.as_ptr()
+            },
+            packages_len: packages.len(),
         };
-        let mut packages = Vec::with_capacity(a.packages.len());
-        for p in &a.packages {
-            packages.push(keep(Some(p))?);
-        }
-        public.packages = if packages.is_empty() {
-            ptr::null()
-        } else {
-            packages.as_ptr()
-        };
-        public.packages_len = packages.len();
         Ok(Box::new(AccountBox {
             public,
-            strings,
+            text,
             packages,
         }))
     }
+}
+
+/// Appends `s` and its NUL to `text`; returns where it starts.
+fn put(text: &mut Vec<u8>, s: &str) -> Result<usize> {
+    if s.as_bytes().contains(&0) {
+        return Err(Error::new(
+            Status::MalformedResponse,
+            "an account field contains a NUL character",
+        ));
+    }
+    let at = text.len();
+    text.extend_from_slice(s.as_bytes());
+    text.push(0);
+    Ok(at)
 }
