@@ -117,6 +117,41 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
     }))
 }
 
+/// The response headers the library reads itself (besides the framing).
+const READ_HEADERS: [&str; 6] = [
+    "content-type",
+    "content-length",
+    "x-ratelimit-reset",
+    "retry-after",
+    "location",
+    "mc-siem-token",
+];
+
+/// The headers of a final head that the library reads: (lower-case name,
+/// trimmed value), in order; values that are not UTF-8 are left out.
+/// Taken from the head the connection already holds, so a call does not
+/// look each one up again in ureq's header list.
+pub(crate) fn read_headers(head: &[u8]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in head.split(|&b| b == b'\n').skip(1) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let colon = match line.iter().position(|&b| b == b':') {
+            Some(c) => c,
+            None => continue,
+        };
+        let name = &line[..colon];
+        if let Some(known) = READ_HEADERS
+            .iter()
+            .find(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+        {
+            if let Ok(value) = std::str::from_utf8(trim(&line[colon + 1..])) {
+                out.push(((*known).to_owned(), value.to_owned()));
+            }
+        }
+    }
+    out
+}
+
 fn trim(s: &[u8]) -> &[u8] {
     let start = s
         .iter()

@@ -41,7 +41,11 @@ pub(crate) struct Transport {
     base: Url,
     base_proxy: Option<Arc<Proxy>>,
     base_for_ureq: String,
-    base_host: String,
+    /// The Host header to send, when it differs from the one ureq writes
+    /// for the URL it is given (only `http://host` on the default port 80:
+    /// ureq sees `https://host:80`). Not setting it spares a header ureq
+    /// would otherwise validate, copy and look up on every request.
+    base_host: Option<String>,
 }
 
 /// Where a request goes.
@@ -63,15 +67,6 @@ pub(crate) struct Exchange<'a> {
     /// library reads.
     pub all_headers: bool,
 }
-
-/// The response headers the library reads itself.
-const NEEDED_HEADERS: [&str; 5] = [
-    "content-type",
-    "x-ratelimit-reset",
-    "retry-after",
-    "location",
-    "mc-siem-token",
-];
 
 impl Transport {
     /// `base_url` is the (validated) host most requests go to.
@@ -104,7 +99,7 @@ impl Transport {
             connect_timeout: options.connect_timeout,
             proxy_setting: options.proxy.clone(),
             base_for_ureq: ureq_url(&base).as_str().trim_end_matches('/').to_owned(),
-            base_host: authority(&base),
+            base_host: host_header(&base, &ureq_url(&base)),
             base,
             base_proxy: base_proxy.map(Arc::new),
         })
@@ -138,12 +133,15 @@ impl Transport {
                 format!("{}{target}", self.base_for_ureq),
                 None,
             ),
-            Target::Url(url) => (
-                url.scheme() == "http",
-                self.proxy_for(url)?,
-                ureq_url(url).to_string(),
-                Some(authority(url)),
-            ),
+            Target::Url(url) => {
+                let wire = ureq_url(url);
+                (
+                    url.scheme() == "http",
+                    self.proxy_for(url)?,
+                    wire.to_string(),
+                    host_header(url, &wire),
+                )
+            }
         };
         let _scope = scope::enter(scope::Scope {
             deadline,
@@ -154,12 +152,13 @@ impl Transport {
             proxy,
             target: RefCell::new(String::new()),
             cancel: crate::cancel::current(),
+            read_headers: RefCell::new(Vec::new()),
         });
         crate::cancel::check()?;
-        let mut request = self
-            .agent
-            .request(exchange.method, &ureq_target)
-            .set("Host", host.as_deref().unwrap_or(&self.base_host));
+        let mut request = self.agent.request(exchange.method, &ureq_target);
+        if let Some(host) = host.as_deref().or(self.base_host.as_deref()) {
+            request = request.set("Host", host);
+        }
         for (name, value) in exchange.headers {
             request = request.set(name, value);
         }
@@ -174,28 +173,26 @@ impl Transport {
             Err(ureq::Error::Transport(t)) => return Err(map_transport_error(&t)),
         };
         let status = response.status();
-        let mut headers = Vec::new();
-        if exchange.all_headers {
-            for name in response.headers_names() {
-                for value in response.all(&name) {
-                    headers.push((name.clone(), value.to_owned()));
-                }
-            }
-        } else {
-            // Only what the library itself reads: cheaper on every call.
-            for name in NEEDED_HEADERS {
-                if let Some(v) = response.header(name) {
-                    headers.push((name.to_owned(), v.to_owned()));
-                }
-            }
-        }
+        // What the library reads was noted from the head as it arrived;
+        // a caller who asked for every header gets ureq's full list.
+        let noted = scope::current().read_headers.take();
         let limit = self.max_response_bytes;
         // Room for what the server announces, never beyond the limit.
-        let announced = response
-            .header("Content-Length")
-            .and_then(|v| v.trim().parse::<u64>().ok())
+        let announced = crate::envelope::header(&noted, "content-length")
+            .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0)
             .min(limit);
+        let headers = if exchange.all_headers {
+            let mut all = Vec::new();
+            for name in response.headers_names() {
+                for value in response.all(&name) {
+                    all.push((name.clone(), value.to_owned()));
+                }
+            }
+            all
+        } else {
+            noted
+        };
         let mut body = Vec::with_capacity(announced as usize + 1);
         response
             .into_reader()
@@ -225,6 +222,14 @@ fn ureq_url(url: &Url) -> Url {
     let _ = wire.set_scheme("https");
     let _ = wire.set_port(port);
     wire
+}
+
+/// The Host header `url` needs, when ureq, given `wire` (`ureq_url(url)`),
+/// would write another: ureq writes the host, and the port unless it is
+/// 443, as `authority` does for the https URL it sees.
+fn host_header(url: &Url, wire: &Url) -> Option<String> {
+    let host = authority(url);
+    (host != authority(wire)).then_some(host)
 }
 
 /// The Host header: host, and the port unless it is the scheme's default.
@@ -426,5 +431,16 @@ mod tests {
         assert_eq!(authority(&u("http://gw.example/x")), "gw.example");
         assert_eq!(authority(&u("http://[::1]:81/x")), "[::1]:81");
         assert_eq!(authority(&u("https://h.example:443/x")), "h.example");
+        // ureq's own Host header is used where it is the same as ours.
+        for (url, host) in [
+            ("http://gw.example/x", Some("gw.example")),
+            ("http://gw.example:8080/x", None),
+            ("http://[::1]:81/x", None),
+            ("https://h.example/x", None),
+            ("https://h.example:8443/x", None),
+        ] {
+            let url = u(url);
+            assert_eq!(host_header(&url, &ureq_url(&url)).as_deref(), host, "{url}");
+        }
     }
 }

@@ -33,6 +33,9 @@ pub(crate) struct Scope {
     pub target: RefCell<String>,
     /// The cancellation flag governing the call, if any.
     pub cancel: Option<Cancel>,
+    /// The headers the library reads, from the final response head (see
+    /// `framing::read_headers`).
+    pub read_headers: RefCell<Vec<(String, String)>>,
 }
 
 thread_local! {
@@ -76,6 +79,7 @@ impl Scope {
             proxy: None,
             target: RefCell::new(String::new()),
             cancel: None,
+            read_headers: RefCell::new(Vec::new()),
         }
     }
 
