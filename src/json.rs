@@ -14,6 +14,13 @@ pub const MAX_DEPTH: usize = 128;
 /// Whether `text` nests arrays and objects deeper than [`MAX_DEPTH`].
 /// Iterative, so hostile input cannot exhaust the stack.
 pub(crate) fn too_deep(text: &[u8]) -> bool {
+    // Text with no more openers than the limit cannot nest deeper: one
+    // count (which the compiler vectorises) settles most answers without
+    // the exact scan below.
+    let openers = text.iter().filter(|&&b| b == b'[' || b == b'{').count();
+    if openers <= MAX_DEPTH {
+        return false;
+    }
     let mut depth = 0usize;
     let mut i = 0;
     while i < text.len() {
@@ -319,6 +326,11 @@ mod tests {
         let s = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
         assert!(!too_deep(s.as_bytes()));
         assert!(too_deep("[".repeat(MAX_DEPTH + 1).as_bytes()));
+        // Many openers side by side are wide, not deep.
+        let wide = format!("[{}{{}}]", "{},[],".repeat(500));
+        assert!(!too_deep(wide.as_bytes()));
+        let deep_after_wide = format!("{}{}", wide, "[".repeat(MAX_DEPTH + 1));
+        assert!(too_deep(deep_after_wide.as_bytes()));
     }
 
     #[test]

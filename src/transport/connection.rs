@@ -22,7 +22,7 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::framing::{parse_head, read_headers, Framing, HeadKind};
+use super::framing::{parse_head, Framing, HeadKind};
 use super::proxy::find_head_end;
 use super::refusal::{refusal_of, Refusal};
 use super::scope;
@@ -330,10 +330,8 @@ impl Conn {
                         scanned = 0;
                         continue;
                     }
-                    HeadKind::Final(framing) => {
-                        scope::current()
-                            .read_headers
-                            .replace(read_headers(&self.head[..end]));
+                    HeadKind::Final(framing, headers) => {
+                        scope::current().read_headers.replace(headers);
                         self.early_body = self.head.split_off(end);
                         self.framing = framing;
                         self.phase = Phase::Body;

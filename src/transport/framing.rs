@@ -53,12 +53,14 @@ pub(crate) enum Chunk {
 }
 
 /// What a complete head says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum HeadKind {
     /// 1xx (except 101): an interim answer; the real one follows.
     Interim,
-    /// The final answer, with the framing of its body.
-    Final(Framing),
+    /// The final answer: the framing of its body, and the headers the
+    /// library reads itself (see [`READ_HEADERS`]), noted in the same pass
+    /// so that a call does not look each one up again in ureq's list.
+    Final(Framing, Vec<(String, String)>),
 }
 
 /// Reads a complete head (up to and including its blank line).
@@ -66,7 +68,7 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
     let status = match status_code(head) {
         Some(s) => s,
         // Not HTTP at all: let ureq say so; read nothing more than the head.
-        None => return Ok(HeadKind::Final(Framing::Done)),
+        None => return Ok(HeadKind::Final(Framing::Done, Vec::new())),
     };
     if (100..200).contains(&status) && status != 101 {
         return Ok(HeadKind::Interim);
@@ -74,6 +76,7 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
     let http10 = head.starts_with(b"HTTP/1.0");
     let mut chunked = false;
     let mut length: Option<u64> = None;
+    let mut read = Vec::new();
     for line in head.split(|&b| b == b'\n').skip(1) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let colon = match line.iter().position(|&b| b == b':') {
@@ -82,6 +85,15 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
         };
         let name = &line[..colon];
         let value = trim(&line[colon + 1..]);
+        if let Some(known) = READ_HEADERS
+            .iter()
+            .find(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+        {
+            // Values that are not UTF-8 are left out, as ureq leaves them.
+            if let Ok(v) = std::str::from_utf8(value) {
+                read.push(((*known).to_owned(), v.to_owned()));
+            }
+        }
         if name.eq_ignore_ascii_case(b"transfer-encoding") {
             if !value.is_empty() {
                 chunked = true;
@@ -111,13 +123,15 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
             None => Framing::UntilClose,
         }
     };
-    Ok(HeadKind::Final(match framing {
+    let framing = match framing {
         Framing::Length(0) => Framing::Done,
         f => f,
-    }))
+    };
+    Ok(HeadKind::Final(framing, read))
 }
 
-/// The response headers the library reads itself (besides the framing).
+/// The response headers the library reads itself (`content-length` for
+/// the size of the body buffer).
 const READ_HEADERS: [&str; 6] = [
     "content-type",
     "content-length",
@@ -126,31 +140,6 @@ const READ_HEADERS: [&str; 6] = [
     "location",
     "mc-siem-token",
 ];
-
-/// The headers of a final head that the library reads: (lower-case name,
-/// trimmed value), in order; values that are not UTF-8 are left out.
-/// Taken from the head the connection already holds, so a call does not
-/// look each one up again in ureq's header list.
-pub(crate) fn read_headers(head: &[u8]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for line in head.split(|&b| b == b'\n').skip(1) {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let colon = match line.iter().position(|&b| b == b':') {
-            Some(c) => c,
-            None => continue,
-        };
-        let name = &line[..colon];
-        if let Some(known) = READ_HEADERS
-            .iter()
-            .find(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-        {
-            if let Ok(value) = std::str::from_utf8(trim(&line[colon + 1..])) {
-                out.push(((*known).to_owned(), value.to_owned()));
-            }
-        }
-    }
-    out
-}
 
 fn trim(s: &[u8]) -> &[u8] {
     let start = s
@@ -306,8 +295,26 @@ mod tests {
 
     fn framing(head: &str) -> Framing {
         match parse_head(head.as_bytes()).unwrap() {
-            HeadKind::Final(f) => f,
+            HeadKind::Final(f, _) => f,
             HeadKind::Interim => panic!("interim"),
+        }
+    }
+
+    #[test]
+    fn heads_note_the_headers_the_library_reads() {
+        let head = b"HTTP/1.1 429 Too Many\r\nContent-Type:  application/json \r\nX-Other: 1\r\nX-RateLimit-Reset: 1500\r\nretry-after: 2\r\nRetry-After: \xff\r\nContent-Length: 2\r\n\r\n";
+        match parse_head(head).unwrap() {
+            HeadKind::Final(Framing::Length(2), read) => assert_eq!(
+                read,
+                [
+                    ("content-type", "application/json"),
+                    ("x-ratelimit-reset", "1500"),
+                    ("retry-after", "2"),
+                    ("content-length", "2"),
+                ]
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            ),
+            other => panic!("{other:?}"),
         }
     }
 

@@ -34,7 +34,7 @@ pub(crate) struct Scope {
     /// The cancellation flag governing the call, if any.
     pub cancel: Option<Cancel>,
     /// The headers the library reads, from the final response head (see
-    /// `framing::read_headers`).
+    /// `framing::parse_head`).
     pub read_headers: RefCell<Vec<(String, String)>>,
 }
 
