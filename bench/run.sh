@@ -187,10 +187,36 @@ if [ -n "$PWSH" ]; then run "signing: PowerShell" "$PWSH" -NoProfile -NonInterac
 else unavailable ps.sign.module "pwsh is not installed"; unavailable ps.ref.sign "pwsh is not installed"; fi
 
 # --- Round trips ---
-run "round trips: Rust" "$RUSTB" rt "$URL" "$RT_N" "$REPS"
-if [ "$HAVE_C" = 1 ]; then run "round trips: C" "$B/bench_c" rt "$URL" "$RT_N" "$REPS"; fi
-if [ "$HAVE_CURL" = 1 ]; then run "round trips: C libcurl baseline" "$B/curl_client" rt "$URL" "$RT_N" "$REPS"
-else unavailable c.curl.rt "the libcurl baseline did not build (libcurl4-openssl-dev, libcjson-dev)"; fi
+# The Rust and C libraries, the raw floor and the libcurl client take turns,
+# one repetition (a process with its own warm-up) each: the host's noise
+# drifts over minutes, and rows measured minutes apart would carry that
+# drift into the ratios the targets are about.
+say "round trips: Rust + floor, C, C libcurl baseline (interleaved, $REPS repetitions)"
+RT_RAW="$B/rt.jsonl"
+: > "$RT_RAW"
+for _ in $(seq "$REPS"); do
+    "$RUSTB" rt "$URL" "$RT_N" 1 >>"$RT_RAW" 2>>"$LOG" || say "  Rust round trips failed (see $LOG)"
+    if [ "$HAVE_C" = 1 ]; then
+        "$B/bench_c" rt "$URL" "$RT_N" 1 >>"$RT_RAW" 2>>"$LOG" || say "  C round trips failed (see $LOG)"
+    fi
+    if [ "$HAVE_CURL" = 1 ]; then
+        "$B/curl_client" rt "$URL" "$RT_N" 1 >>"$RT_RAW" 2>>"$LOG" || say "  libcurl round trips failed (see $LOG)"
+    fi
+done
+"$PY" - "$RT_RAW" >>"$RAW" <<'PYEOF'
+import json, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if d["id"] in rows:
+        rows[d["id"]]["reps"] += d["reps"]
+    else:
+        rows[d["id"]] = d
+for d in rows.values():
+    d["median"] = round(statistics.median(d["reps"]), 1)
+    print(json.dumps(d))
+PYEOF
+if [ "$HAVE_CURL" != 1 ]; then unavailable c.curl.rt "the libcurl baseline did not build (libcurl4-openssl-dev, libcjson-dev)"; fi
 run "round trips: Python" "$PY" "$BENCH/python/bench.py" rt "$URL" "$PY_RT_N" "$REPS" "$PY_REF_N"
 if [ "$HAVE_CS" != 0 ]; then run "round trips: C#" dotnet "$B/csharp/Bench.dll" rt "$URL" "$CS_RT_N" "$REPS"
 else unavailable cs.rt.lib "$CS_REASON"; fi

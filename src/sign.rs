@@ -313,7 +313,7 @@ pub(crate) fn validate_path(path: &str) -> Result<()> {
     if path.is_empty() {
         return Err(Error::invalid_argument("the request path is empty"));
     }
-    if path.contains("://") {
+    if path.as_bytes().windows(3).any(|w| w == b"://") {
         return Err(Error::invalid_argument(
             "the request path is a full URL; pass only the path, for example /api/account/get-account",
         ));
