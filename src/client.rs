@@ -504,8 +504,11 @@ impl Client {
         match &self.auth {
             Auth::Api1(signer) => {
                 let signed = signer.sign(path, None, None)?;
-                let mut all: Vec<(&str, &str)> = signed.pairs().to_vec();
-                all.extend_from_slice(headers);
+                // The caller's headers first: ureq compares each header it
+                // is given with those already set, except x-* ones, so the
+                // four signing headers (three x-mc-*) are cheapest last.
+                let mut all: Vec<(&str, &str)> = headers.to_vec();
+                all.extend_from_slice(&signed.pairs());
                 self.exchange(
                     method,
                     path,

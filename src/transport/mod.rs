@@ -130,7 +130,7 @@ impl Transport {
             Target::Base(target) => (
                 self.base.scheme() == "http",
                 self.base_proxy.clone(),
-                format!("{}{target}", self.base_for_ureq),
+                [self.base_for_ureq.as_str(), target].concat(),
                 None,
             ),
             Target::Url(url) => {
