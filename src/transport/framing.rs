@@ -65,18 +65,17 @@ pub(crate) enum HeadKind {
 
 /// Reads a complete head (up to and including its blank line).
 pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
-    let status = match status_code(head) {
-        Some(s) => s,
-        // Not HTTP at all: let ureq say so; read nothing more than the head.
-        None => return Ok(HeadKind::Final(Framing::Done, Vec::new())),
-    };
-    if (100..200).contains(&status) && status != 101 {
-        return Ok(HeadKind::Interim);
+    let status = status_code(head);
+    if let Some(status) = status {
+        if (100..200).contains(&status) && status != 101 {
+            return Ok(HeadKind::Interim);
+        }
     }
     let http10 = head.starts_with(b"HTTP/1.0");
     let mut chunked = false;
     let mut length: Option<u64> = None;
     let mut read = Vec::new();
+    let mut seen = [false; READ_HEADERS.len()];
     for line in head.split(|&b| b == b'\n').skip(1) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let colon = match line.iter().position(|&b| b == b':') {
@@ -85,13 +84,22 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
         };
         let name = &line[..colon];
         let value = trim(&line[colon + 1..]);
-        if let Some(known) = READ_HEADERS
+        if let Some(at) = READ_HEADERS
             .iter()
-            .find(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+            .position(|n| name.eq_ignore_ascii_case(n.as_bytes()))
         {
-            // Values that are not UTF-8 are left out, as ureq leaves them.
-            if let Ok(v) = std::str::from_utf8(value) {
-                read.push(((*known).to_owned(), v.to_owned()));
+            // As ureq's `Response::header`: the first header of a name
+            // counts, and only when its value is printable ASCII.
+            if !seen[at] {
+                seen[at] = true;
+                if value
+                    .iter()
+                    .all(|&b| b == b'\t' || (0x20..=0x7e).contains(&b))
+                {
+                    // ASCII, so UTF-8.
+                    let v = String::from_utf8_lossy(value).into_owned();
+                    read.push((READ_HEADERS[at].to_owned(), v));
+                }
             }
         }
         if name.eq_ignore_ascii_case(b"transfer-encoding") {
@@ -109,6 +117,12 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
             }
         }
     }
+    let status = match status {
+        Some(s) => s,
+        // Not HTTP/1.x as the framing knows it: let ureq judge the head;
+        // read nothing more than it.
+        None => return Ok(HeadKind::Final(Framing::Done, read)),
+    };
     let framing = if status == 204 || status == 304 {
         Framing::Length(0)
     } else if chunked && !http10 {
@@ -302,7 +316,7 @@ mod tests {
 
     #[test]
     fn heads_note_the_headers_the_library_reads() {
-        let head = b"HTTP/1.1 429 Too Many\r\nContent-Type:  application/json \r\nX-Other: 1\r\nX-RateLimit-Reset: 1500\r\nretry-after: 2\r\nRetry-After: \xff\r\nContent-Length: 2\r\n\r\n";
+        let head = b"HTTP/1.1 429 Too Many\r\nContent-Type:  application/json \r\nX-Other: 1\r\nX-RateLimit-Reset: 1500\r\nretry-after: 2\r\nRetry-After: 3\r\nLocation: /\xc3\xa9\r\nContent-Length: 2\r\n\r\n";
         match parse_head(head).unwrap() {
             HeadKind::Final(Framing::Length(2), read) => assert_eq!(
                 read,
@@ -316,6 +330,22 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+        // The first of a name counts, even when its value is not one ureq
+        // accepts; and a status line the framing does not know still has
+        // its headers read.
+        let head = b"HTTP/1.2 429 X\r\nRetry-After: \x01\r\nRetry-After: 5\r\n\r\n";
+        assert_eq!(
+            parse_head(head).unwrap(),
+            HeadKind::Final(Framing::Done, vec![])
+        );
+        let head = b"HTTP/1.2 429 X\r\nRetry-After: 5\r\n\r\n";
+        assert_eq!(
+            parse_head(head).unwrap(),
+            HeadKind::Final(
+                Framing::Done,
+                vec![("retry-after".to_owned(), "5".to_owned())]
+            )
+        );
     }
 
     #[test]

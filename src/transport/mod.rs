@@ -131,7 +131,7 @@ impl Transport {
                 self.base.scheme() == "http",
                 self.base_proxy.clone(),
                 [self.base_for_ureq.as_str(), target].concat(),
-                None,
+                self.base_host.clone(),
             ),
             Target::Url(url) => {
                 let wire = ureq_url(url);
@@ -156,7 +156,8 @@ impl Transport {
         });
         crate::cancel::check()?;
         let mut request = self.agent.request(exchange.method, &ureq_target);
-        if let Some(host) = host.as_deref().or(self.base_host.as_deref()) {
+        // Each target has its own Host (None: the one ureq writes is right).
+        if let Some(host) = host.as_deref() {
             request = request.set("Host", host);
         }
         for (name, value) in exchange.headers {
@@ -412,6 +413,63 @@ fn find_tls_error(t: &ureq::Transport) -> Option<&rustls::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Host header a request to `target` carries, from a client whose
+    /// base URL is `base` (a listener on loopback answers and records it).
+    fn host_sent(base: &str, target: impl FnOnce(u16) -> String) -> String {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap() == 1 {
+                head.push(byte[0]);
+            }
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        let options = Options {
+            proxy: ProxySetting::None,
+            ..Options::default()
+        };
+        let t = Transport::new(&options, base, &Log::default()).unwrap();
+        let url = Url::parse(&target(port)).unwrap();
+        let exchange = Exchange {
+            method: "GET",
+            target: Target::Url(&url),
+            headers: &[],
+            body: &[],
+            all_headers: false,
+        };
+        t.execute(&exchange, Instant::now() + Duration::from_secs(10))
+            .unwrap();
+        let head = server.join().unwrap();
+        let hosts: Vec<&str> = head
+            .lines()
+            .filter_map(|l| l.strip_prefix("Host: "))
+            .collect();
+        assert_eq!(hosts.len(), 1, "{head}");
+        hosts[0].to_owned()
+    }
+
+    #[test]
+    fn a_url_target_carries_its_own_host_whatever_the_base() {
+        for base in [
+            "http://gw.invalid",
+            "http://gw.invalid:8080",
+            "https://gw.invalid",
+        ] {
+            let mut expected = String::new();
+            let host = host_sent(base, |port| {
+                expected = format!("127.0.0.1:{port}");
+                format!("http://127.0.0.1:{port}/file")
+            });
+            assert_eq!(host, expected, "{base}");
+        }
+    }
 
     #[test]
     fn http_targets_reach_ureq_as_https_with_their_port() {
