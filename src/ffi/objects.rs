@@ -125,10 +125,6 @@ pub(crate) struct AccountBox {
     packages: Vec<*const c_char>,
 }
 
-/// Where a string of an account starts in [`AccountBox::text`]; `NONE` for
-/// an absent field.
-const NONE: usize = usize::MAX;
-
 impl AccountBox {
     pub(crate) fn new(a: &Account) -> Result<Box<AccountBox>> {
         let fields: [Option<&str>; 13] = [
@@ -154,10 +150,10 @@ impl AccountBox {
             .sum();
         // Filled to exactly its capacity, so it never moves once pointed to.
         let mut text = Vec::with_capacity(size);
-        let mut at = [NONE; 13];
+        let mut at: [Option<usize>; 13] = [None; 13];
         for (slot, field) in at.iter_mut().zip(fields) {
             if let Some(s) = field {
-                *slot = put(&mut text, s)?;
+                *slot = Some(put(&mut text, s)?);
             }
         }
         let package_at = a
@@ -167,28 +163,25 @@ impl AccountBox {
             .collect::<Result<Vec<usize>>>()?;
         let base = text.as_ptr() as *const c_char;
         // SAFETY: every offset was returned by `put`, so it is inside `text`.
-        let ptr_at = |o: usize| {
-            if o == NONE {
-                ptr::null()
-            } else {
-                unsafe { base.add(o) }
-            }
-        };
+        let ptr_at = |o: usize| unsafe { base.add(o) };
         let packages: Vec<*const c_char> = package_at.into_iter().map(ptr_at).collect();
+        // In the order of `fields` above.
+        let [json, raw_json, account_code, account_name, admin_email, database_code, domain, mail_platform, mimecast_id, passphrase, region, support_code, account_type] =
+            at.map(|o| o.map_or(ptr::null(), ptr_at));
         let public = mc_account {
-            json: ptr_at(at[0]),
-            raw_json: ptr_at(at[1]),
-            account_code: ptr_at(at[2]),
-            account_name: ptr_at(at[3]),
-            admin_email: ptr_at(at[4]),
-            database_code: ptr_at(at[5]),
-            domain: ptr_at(at[6]),
-            mail_platform: ptr_at(at[7]),
-            mimecast_id: ptr_at(at[8]),
-            passphrase: ptr_at(at[9]),
-            region: ptr_at(at[10]),
-            support_code: ptr_at(at[11]),
-            account_type: ptr_at(at[12]),
+            json,
+            raw_json,
+            account_code,
+            account_name,
+            admin_email,
+            database_code,
+            domain,
+            mail_platform,
+            mimecast_id,
+            passphrase,
+            region,
+            support_code,
+            account_type,
             max_retention: a.max_retention.unwrap_or(-1),
             user_count: a.user_count.unwrap_or(-1),
             archive: a.archive.unwrap_or(false),
