@@ -427,3 +427,41 @@ fn unusable_tokens_are_refused_at_the_token_response() {
     assert!(e.message().contains("access_token"), "{}", e.message());
     assert_eq!(server.requests(), 1, "no API call with a bad token");
 }
+
+/// ureq 2.6 panics on a header line that has a name it reads itself and no
+/// colon (`Connection`): ureq is never handed such a line (only the status
+/// line and the framing headers reach it), and a header sent twice is
+/// listed once per line, in order.
+#[test]
+fn odd_header_lines_are_skipped_and_repeated_ones_listed_once_each() {
+    let server = RawServer::start(|mut conn| {
+        while conn.read_request().is_some() {
+            let body = r#"{"ok":true}"#;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nConnection\r\nSet-Cookie: a=1\r\nno colon\r\nset-cookie: b=2\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            if !conn.send(head.as_bytes()) || !conn.send(body.as_bytes()) {
+                break;
+            }
+        }
+    });
+    let c = client(&server.base_url, &options(3000, 0));
+    let mut call = mimecast::Call::new("GET", "/api/v2/odd").unwrap();
+    call.mode(mimecast::ResponseMode::Any);
+    for _ in 0..2 {
+        let r = c.send(&call).unwrap();
+        assert_eq!(r.body, br#"{"ok":true}"#);
+        let cookies: Vec<&str> = r
+            .headers
+            .iter()
+            .filter(|(n, _)| n == "set-cookie")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(cookies, ["a=1", "b=2"]);
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        assert_eq!(r.header("connection"), None);
+    }
+    // One connection: the odd lines did not stop it from being reused.
+    assert_eq!(server.connections(), 1);
+}

@@ -324,15 +324,21 @@ impl Conn {
         let mut scanned = 0;
         loop {
             if let Some(end) = find_head_end(&self.head[scanned..]).map(|e| e + scanned) {
-                match parse_head(&self.head[..end])? {
+                let scope = scope::current();
+                // What follows the head: body bytes, or after an interim
+                // head, the next head.
+                self.early_body.clear();
+                self.early_body.extend_from_slice(&self.head[end..]);
+                self.head.truncate(end);
+                match parse_head(&mut self.head, scope.all_headers)? {
                     HeadKind::Interim => {
-                        self.head.drain(..end);
+                        std::mem::swap(&mut self.head, &mut self.early_body);
+                        self.early_body.clear();
                         scanned = 0;
                         continue;
                     }
                     HeadKind::Final(framing, headers) => {
-                        scope::current().read_headers.replace(headers);
-                        self.early_body = self.head.split_off(end);
+                        scope.read_headers.replace(headers);
                         self.framing = framing;
                         self.phase = Phase::Body;
                         return Ok(());

@@ -224,6 +224,7 @@ mod tests {
             proxy: None,
             target: std::cell::RefCell::new(String::new()),
             cancel: None,
+            all_headers: false,
             read_headers: std::cell::RefCell::new(Vec::new()),
         }
     }

@@ -1,11 +1,15 @@
-//! Where an HTTP/1.1 response ends on the connection.
+//! Where an HTTP/1.1 response ends on the connection, and what its head
+//! says.
 //!
-//! ureq parses the response; this module follows the same bytes alongside
-//! it so that the connection layer knows where the response ends: it hands
-//! ureq nothing past that point (a stray byte can never become the start of
-//! the next response), notices a body cut short, and bounds every line it
-//! has to read. The rules mirror ureq 2.6's, and are stricter where ureq's
-//! are unsafe (a length beside `Connection: close` is honoured).
+//! The library reads every response head here, once: its framing and its
+//! headers. ureq then parses a head cut down to the lines it acts on, and
+//! this module follows the body bytes alongside it so that the connection
+//! layer knows where the response ends: it hands ureq nothing past that
+//! point (a stray byte can never become the start of the next response),
+//! notices a body cut short, and bounds every line it has to read. The
+//! rules mirror ureq 2.6's, and are stricter where ureq's are unsafe (a
+//! length beside `Connection: close` is honoured; a header line without a
+//! colon, on which ureq can panic, never reaches it).
 
 use super::proxy::status_code;
 use super::refusal::Refusal;
@@ -57,14 +61,28 @@ pub(crate) enum Chunk {
 pub(crate) enum HeadKind {
     /// 1xx (except 101): an interim answer; the real one follows.
     Interim,
-    /// The final answer: the framing of its body, and the headers the
-    /// library reads itself (see [`READ_HEADERS`]), noted in the same pass
-    /// so that a call does not look each one up again in ureq's list.
+    /// The final answer: the framing of its body, and its headers, read in
+    /// the same pass (see [`parse_head`]).
     Final(Framing, Vec<(String, String)>),
 }
 
-/// Reads a complete head (up to and including its blank line).
-pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
+/// Most header fields a response may have (ureq's limit).
+pub(crate) const MAX_HEADER_COUNT: usize = 100;
+
+/// Reads a complete head (up to and including its blank line): its framing,
+/// and its headers as `(lower-case name, value)` in order, every one when
+/// `all`, else the first of each name the library reads itself
+/// ([`READ_HEADERS`]).
+///
+/// A header counts as ureq 2.6 would count it: its name is a token, and its
+/// value, trimmed, is printable ASCII; other lines are left out.
+///
+/// A final head whose status line the framing knows is then cut, in place,
+/// to what ureq acts on itself: the status line, the headers that delimit
+/// the body or end the connection ([`UreqHeader`]), the blank line. ureq
+/// reading, validating and storing every other line again cost more than
+/// this whole pass, and a real gateway sends a dozen of them.
+pub(crate) fn parse_head(head: &mut Vec<u8>, all: bool) -> Result<HeadKind, Refusal> {
     let status = status_code(head);
     if let Some(status) = status {
         if (100..200).contains(&status) && status != 101 {
@@ -76,53 +94,76 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
     let mut length: Option<u64> = None;
     let mut read = Vec::new();
     let mut seen = [false; READ_HEADERS.len()];
-    for line in head.split(|&b| b == b'\n').skip(1) {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let colon = match line.iter().position(|&b| b == b':') {
-            Some(c) => c,
-            None => continue,
+    let mut fields = 0;
+    // Where the next kept line goes, and where the next line starts.
+    let mut kept = 0;
+    let mut at = 0;
+    while at < head.len() {
+        let end = memchr(b'\n', &head[at..]).map_or(head.len(), |p| at + p + 1);
+        let line = &head[at..end];
+        let keep = if at == 0 {
+            true
+        } else {
+            let text = line.strip_suffix(b"\n").unwrap_or(line);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            match split_field(text) {
+                None => text.is_empty(),
+                Some((name, raw_value)) => {
+                    fields += 1;
+                    if fields > MAX_HEADER_COUNT {
+                        return Err(Refusal::BadFraming("more than 100 header fields"));
+                    }
+                    let known = known_header(name);
+                    if all {
+                        if let Some(v) = field_value(raw_value) {
+                            read.push((lower(name), v.to_owned()));
+                        }
+                    } else if let Some(at) = known.read {
+                        // As ureq's `Response::header`: the first header
+                        // of a name counts, and only when its value is one
+                        // ureq accepts.
+                        if !seen[at] {
+                            seen[at] = true;
+                            if let Some(v) = field_value(raw_value) {
+                                read.push((READ_HEADERS[at].to_owned(), v.to_owned()));
+                            }
+                        }
+                    }
+                    match known.framing {
+                        Some(UreqHeader::TransferEncoding) if !trim(raw_value).is_empty() => {
+                            chunked = true;
+                        }
+                        Some(UreqHeader::ContentLength) => {
+                            for part in trim(raw_value).split(|&b| b == b',') {
+                                let n = parse_decimal(trim(part))
+                                    .ok_or(Refusal::BadFraming("invalid Content-Length"))?;
+                                if length.map_or(false, |l| l != n) {
+                                    return Err(Refusal::BadFraming(
+                                        "conflicting Content-Length headers",
+                                    ));
+                                }
+                                length = Some(n);
+                            }
+                        }
+                        _ => {}
+                    }
+                    known.framing.is_some()
+                }
+            }
         };
-        let name = &line[..colon];
-        let value = trim(&line[colon + 1..]);
-        if let Some(at) = READ_HEADERS
-            .iter()
-            .position(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-        {
-            // As ureq's `Response::header`: the first header of a name
-            // counts, and only when its value is printable ASCII.
-            if !seen[at] {
-                seen[at] = true;
-                if value
-                    .iter()
-                    .all(|&b| b == b'\t' || (0x20..=0x7e).contains(&b))
-                {
-                    // ASCII, so UTF-8.
-                    let v = String::from_utf8_lossy(value).into_owned();
-                    read.push((READ_HEADERS[at].to_owned(), v));
-                }
-            }
+        if keep && status.is_some() {
+            head.copy_within(at..end, kept);
+            kept += end - at;
         }
-        if name.eq_ignore_ascii_case(b"transfer-encoding") {
-            if !value.is_empty() {
-                chunked = true;
-            }
-        } else if name.eq_ignore_ascii_case(b"content-length") {
-            for part in value.split(|&b| b == b',') {
-                let n = parse_decimal(trim(part))
-                    .ok_or(Refusal::BadFraming("invalid Content-Length"))?;
-                if length.map_or(false, |l| l != n) {
-                    return Err(Refusal::BadFraming("conflicting Content-Length headers"));
-                }
-                length = Some(n);
-            }
-        }
+        at = end;
     }
     let status = match status {
         Some(s) => s,
-        // Not HTTP/1.x as the framing knows it: let ureq judge the head;
-        // read nothing more than it.
+        // Not HTTP/1.x as the framing knows it: let ureq judge the whole
+        // head; read nothing more than it.
         None => return Ok(HeadKind::Final(Framing::Done, read)),
     };
+    head.truncate(kept);
     let framing = if status == 204 || status == 304 {
         Framing::Length(0)
     } else if chunked && !http10 {
@@ -144,8 +185,73 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<HeadKind, Refusal> {
     Ok(HeadKind::Final(framing, read))
 }
 
-/// The response headers the library reads itself (`content-length` for
-/// the size of the body buffer).
+/// The headers ureq acts on itself: it is handed no other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UreqHeader {
+    ContentLength,
+    TransferEncoding,
+    Connection,
+}
+
+/// What a header name is to the library: one it reads (its index in
+/// [`READ_HEADERS`]), one ureq needs, both or neither.
+struct Known {
+    read: Option<usize>,
+    framing: Option<UreqHeader>,
+}
+
+fn known_header(name: &[u8]) -> Known {
+    let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+    let (read, framing) = match name.len() {
+        8 if is("location") => (Some(4), None),
+        10 if is("connection") => (None, Some(UreqHeader::Connection)),
+        11 if is("retry-after") => (Some(3), None),
+        12 if is("content-type") => (Some(0), None),
+        13 if is("mc-siem-token") => (Some(5), None),
+        14 if is("content-length") => (Some(1), Some(UreqHeader::ContentLength)),
+        17 if is("transfer-encoding") => (None, Some(UreqHeader::TransferEncoding)),
+        17 if is("x-ratelimit-reset") => (Some(2), None),
+        _ => (None, None),
+    };
+    debug_assert!(read.map_or(true, |i| is(READ_HEADERS[i])));
+    Known { read, framing }
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+/// A header line's name (a token: ureq skips any other line) and raw value.
+fn split_field(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let colon = line.iter().position(|&b| b == b':')?;
+    let name = &line[..colon];
+    if name.is_empty() || !name.iter().all(is_tchar) {
+        return None;
+    }
+    Some((name, &line[colon + 1..]))
+}
+
+/// A header value as ureq's `Header::value` gives it: UTF-8, trimmed,
+/// then only visible ASCII, space and tab.
+fn field_value(raw: &[u8]) -> Option<&str> {
+    std::str::from_utf8(raw).ok().map(str::trim).filter(|v| {
+        v.bytes()
+            .all(|b| b == b' ' || b == b'\t' || (0x21..=0x7e).contains(&b))
+    })
+}
+
+fn lower(name: &[u8]) -> String {
+    // A token is ASCII.
+    String::from_utf8_lossy(name).to_ascii_lowercase()
+}
+
+/// RFC 9110 `tchar`.
+fn is_tchar(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b)
+}
+
+/// The response headers the library reads (`content-length` for the size
+/// of the body buffer).
 const READ_HEADERS: [&str; 6] = [
     "content-type",
     "content-length",
@@ -307,8 +413,12 @@ impl Chunk {
 mod tests {
     use super::*;
 
+    fn parse(head: &[u8]) -> Result<HeadKind, Refusal> {
+        parse_head(&mut head.to_vec(), false)
+    }
+
     fn framing(head: &str) -> Framing {
-        match parse_head(head.as_bytes()).unwrap() {
+        match parse(head.as_bytes()).unwrap() {
             HeadKind::Final(f, _) => f,
             HeadKind::Interim => panic!("interim"),
         }
@@ -317,7 +427,7 @@ mod tests {
     #[test]
     fn heads_note_the_headers_the_library_reads() {
         let head = b"HTTP/1.1 429 Too Many\r\nContent-Type:  application/json \r\nX-Other: 1\r\nX-RateLimit-Reset: 1500\r\nretry-after: 2\r\nRetry-After: 3\r\nLocation: /\xc3\xa9\r\nContent-Length: 2\r\n\r\n";
-        match parse_head(head).unwrap() {
+        match parse(head).unwrap() {
             HeadKind::Final(Framing::Length(2), read) => assert_eq!(
                 read,
                 [
@@ -334,13 +444,10 @@ mod tests {
         // accepts; and a status line the framing does not know still has
         // its headers read.
         let head = b"HTTP/1.2 429 X\r\nRetry-After: \x01\r\nRetry-After: 5\r\n\r\n";
-        assert_eq!(
-            parse_head(head).unwrap(),
-            HeadKind::Final(Framing::Done, vec![])
-        );
+        assert_eq!(parse(head).unwrap(), HeadKind::Final(Framing::Done, vec![]));
         let head = b"HTTP/1.2 429 X\r\nRetry-After: 5\r\n\r\n";
         assert_eq!(
-            parse_head(head).unwrap(),
+            parse(head).unwrap(),
             HeadKind::Final(
                 Framing::Done,
                 vec![("retry-after".to_owned(), "5".to_owned())]
@@ -381,11 +488,11 @@ mod tests {
             Framing::Length(7)
         );
         assert_eq!(
-            parse_head(b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n").unwrap(),
+            parse(b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n").unwrap(),
             HeadKind::Interim
         );
         assert_eq!(
-            parse_head(b"HTTP/1.1 100 Continue\r\n\r\n").unwrap(),
+            parse(b"HTTP/1.1 100 Continue\r\n\r\n").unwrap(),
             HeadKind::Interim
         );
         for bad in [
@@ -393,8 +500,63 @@ mod tests {
             "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
             "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
         ] {
-            assert!(parse_head(bad.as_bytes()).is_err(), "{bad}");
+            assert!(parse(bad.as_bytes()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn ureq_is_handed_only_the_status_line_and_the_framing_headers() {
+        let mut head = b"HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: application/json\r\ncontent-length: 2\r\nX-A: 1\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\nnot a field\r\n\r\n".to_vec();
+        assert!(matches!(
+            parse_head(&mut head, false).unwrap(),
+            HeadKind::Final(Framing::Chunked(_), _)
+        ));
+        assert_eq!(
+            String::from_utf8(head).unwrap(),
+            "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+        );
+        // Bare LF line ends are kept as they came.
+        let mut head = b"HTTP/1.1 204 No Content\nDate: x\nConnection: close\n\n".to_vec();
+        assert_eq!(
+            parse_head(&mut head, false).unwrap(),
+            HeadKind::Final(Framing::Done, vec![])
+        );
+        assert_eq!(head, b"HTTP/1.1 204 No Content\nConnection: close\n\n");
+        // A status line the framing does not know: ureq judges all of it.
+        let original = b"HTTP/2 200 OK\r\nServer: x\r\n\r\n".to_vec();
+        let mut head = original.clone();
+        parse_head(&mut head, false).unwrap();
+        assert_eq!(head, original);
+    }
+
+    #[test]
+    fn every_header_is_read_when_asked_in_order_as_ureq_would_accept_it() {
+        let mut head = b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Odd\x01: no\r\nContent-Length: 0\r\nset-cookie:  b=2 \r\nX-Bin: \xc3\xa9\r\nX-Nbsp: v\xc2\xa0\r\nno colon\r\n: empty name\r\nX-Empty:\r\n\r\n".to_vec();
+        match parse_head(&mut head, true).unwrap() {
+            HeadKind::Final(Framing::Done, all) => assert_eq!(
+                all,
+                [
+                    ("set-cookie", "a=1"),
+                    ("content-length", "0"),
+                    ("set-cookie", "b=2"),
+                    // ureq trims Unicode white space (a no-break space) too.
+                    ("x-nbsp", "v"),
+                    ("x-empty", ""),
+                ]
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn more_than_a_hundred_header_fields_are_refused() {
+        let head = |n: usize| format!("HTTP/1.1 200 OK\r\n{}\r\n", "A: b\r\n".repeat(n));
+        assert!(parse(head(100).as_bytes()).is_ok());
+        assert!(matches!(
+            parse(head(101).as_bytes()),
+            Err(Refusal::BadFraming(_))
+        ));
     }
 
     fn chunked() -> Framing {

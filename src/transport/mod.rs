@@ -152,6 +152,7 @@ impl Transport {
             proxy,
             target: RefCell::new(String::new()),
             cancel: crate::cancel::current(),
+            all_headers: exchange.all_headers,
             read_headers: RefCell::new(Vec::new()),
         });
         crate::cancel::check()?;
@@ -174,26 +175,15 @@ impl Transport {
             Err(ureq::Error::Transport(t)) => return Err(map_transport_error(&t)),
         };
         let status = response.status();
-        // What the library reads was noted from the head as it arrived;
-        // a caller who asked for every header gets ureq's full list.
-        let noted = scope::current().read_headers.take();
+        // The headers were read from the head as it arrived (ureq is handed
+        // only those it acts on itself).
+        let headers = scope::current().read_headers.take();
         let limit = self.max_response_bytes;
         // Room for what the server announces, never beyond the limit.
-        let announced = crate::envelope::header(&noted, "content-length")
+        let announced = crate::envelope::header(&headers, "content-length")
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0)
             .min(limit);
-        let headers = if exchange.all_headers {
-            let mut all = Vec::new();
-            for name in response.headers_names() {
-                for value in response.all(&name) {
-                    all.push((name.clone(), value.to_owned()));
-                }
-            }
-            all
-        } else {
-            noted
-        };
         let mut body = Vec::with_capacity(announced as usize + 1);
         response
             .into_reader()

@@ -33,7 +33,10 @@ pub(crate) struct Scope {
     pub target: RefCell<String>,
     /// The cancellation flag governing the call, if any.
     pub cancel: Option<Cancel>,
-    /// The headers the library reads, from the final response head (see
+    /// Whether the caller wants every response header, not only those the
+    /// library reads.
+    pub all_headers: bool,
+    /// The response headers, from the final response head (see
     /// `framing::parse_head`).
     pub read_headers: RefCell<Vec<(String, String)>>,
 }
@@ -79,6 +82,7 @@ impl Scope {
             proxy: None,
             target: RefCell::new(String::new()),
             cancel: None,
+            all_headers: false,
             read_headers: RefCell::new(Vec::new()),
         }
     }
