@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::envelope::Response;
 use crate::error::{Error, Result, Status};
+use crate::plain;
 
 /// The path of the Get Account endpoint.
 pub const GET_ACCOUNT_PATH: &str = "/api/account/get-account";
@@ -187,6 +188,102 @@ impl Account {
     }
 
     fn from_parts(json: String, raw_json: String, retries: u32) -> Result<Account> {
+        if let Some(account) = Account::read_plain(&json) {
+            return Ok(Account {
+                json,
+                raw_json,
+                retries,
+                ..account
+            });
+        }
+        Account::read_with_serde(json, raw_json, retries)
+    }
+
+    /// The fields of a plain account object, read in one pass (see
+    /// `plain`): each known field has its type or is null, strings have no
+    /// escapes, counts are whole numbers written with digits only. Declines
+    /// anything else; serde then reads the object and words the error.
+    fn read_plain(json: &str) -> Option<Account> {
+        #[derive(Default)]
+        struct Seen<'a> {
+            account_code: Option<Option<&'a str>>,
+            account_name: Option<Option<&'a str>>,
+            admin_email: Option<Option<&'a str>>,
+            archive: Option<Option<bool>>,
+            automated_segment_purge: Option<Option<bool>>,
+            database_code: Option<Option<&'a str>>,
+            domain: Option<Option<&'a str>>,
+            gateway: Option<Option<bool>>,
+            mail_platform: Option<Option<&'a str>>,
+            max_retention: Option<Option<i64>>,
+            max_retention_confirmed: Option<Option<bool>>,
+            mimecast_id: Option<Option<&'a str>>,
+            packages: Option<Vec<&'a str>>,
+            passphrase: Option<Option<&'a str>>,
+            policy_inheritance: Option<Option<bool>>,
+            region: Option<Option<&'a str>>,
+            support_code: Option<Option<&'a str>>,
+            account_type: Option<Option<&'a str>>,
+            user_count: Option<Option<i64>>,
+        }
+        use plain::first;
+        let mut s = Seen::default();
+        plain::object(json, |c, key| match key {
+            b"accountCode" => first(&mut s.account_code, c.text()?),
+            b"accountName" => first(&mut s.account_name, c.text()?),
+            b"adminEmail" => first(&mut s.admin_email, c.text()?),
+            b"archive" => first(&mut s.archive, c.flag()?),
+            b"automatedSegmentPurge" => first(&mut s.automated_segment_purge, c.flag()?),
+            b"databaseCode" => first(&mut s.database_code, c.text()?),
+            b"domain" => first(&mut s.domain, c.text()?),
+            b"gateway" => first(&mut s.gateway, c.flag()?),
+            b"mailPlatform" => first(&mut s.mail_platform, c.text()?),
+            b"maxRetention" => first(&mut s.max_retention, c.count()?),
+            b"maxRetentionConfirmed" => first(&mut s.max_retention_confirmed, c.flag()?),
+            b"mimecastId" => first(&mut s.mimecast_id, c.text()?),
+            b"packages" => first(&mut s.packages, c.strings()?),
+            b"passphrase" => first(&mut s.passphrase, c.text()?),
+            b"policyInheritance" => first(&mut s.policy_inheritance, c.flag()?),
+            b"region" => first(&mut s.region, c.text()?),
+            b"supportCode" => first(&mut s.support_code, c.text()?),
+            b"type" => first(&mut s.account_type, c.text()?),
+            b"userCount" => first(&mut s.user_count, c.count()?),
+            _ => c.skip_value().map(drop),
+        })?;
+        let text = |v: Option<Option<&str>>| v.flatten().map(str::to_owned);
+        Some(Account {
+            account_code: text(s.account_code),
+            account_name: text(s.account_name),
+            admin_email: text(s.admin_email),
+            archive: s.archive.flatten(),
+            automated_segment_purge: s.automated_segment_purge.flatten(),
+            database_code: text(s.database_code),
+            domain: text(s.domain),
+            gateway: s.gateway.flatten(),
+            mail_platform: text(s.mail_platform),
+            max_retention: s.max_retention.flatten(),
+            max_retention_confirmed: s.max_retention_confirmed.flatten(),
+            mimecast_id: text(s.mimecast_id),
+            packages: s
+                .packages
+                .unwrap_or_default()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            passphrase: text(s.passphrase),
+            policy_inheritance: s.policy_inheritance.flatten(),
+            region: text(s.region),
+            support_code: text(s.support_code),
+            account_type: text(s.account_type),
+            user_count: s.user_count.flatten(),
+            json: String::new(),
+            raw_json: String::new(),
+            retries: 0,
+        })
+    }
+
+    /// [`Account::from_parts`], the object read by serde.
+    fn read_with_serde(json: String, raw_json: String, retries: u32) -> Result<Account> {
         let f: Fields = serde_json::from_str(&json).map_err(|e| {
             let why = e.to_string();
             match why.strip_prefix("duplicate field `") {
@@ -326,5 +423,148 @@ mod tests {
         }
         // Unknown members, duplicated or not, are not read and not refused.
         assert!(with(r#""x":1,"x":2,"accountName":"a""#).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod plain_agrees_with_serde {
+    //! The one-pass reader (`read_plain`) against serde, on account objects
+    //! generated near the edges of what it accepts.
+    use super::*;
+    use crate::plain::gen;
+    use proptest::prelude::*;
+
+    const TEXTS: [&str; 11] = [
+        "accountCode",
+        "accountName",
+        "adminEmail",
+        "databaseCode",
+        "domain",
+        "mailPlatform",
+        "mimecastId",
+        "passphrase",
+        "region",
+        "supportCode",
+        "type",
+    ];
+    const FLAGS: [&str; 5] = [
+        "archive",
+        "automatedSegmentPurge",
+        "gateway",
+        "maxRetentionConfirmed",
+        "policyInheritance",
+    ];
+    const COUNTS: [&str; 2] = ["maxRetention", "userCount"];
+
+    /// A known field with a value of its type (or null) most of the time.
+    fn field() -> impl Strategy<Value = (String, String)> {
+        let strings = proptest::collection::vec(gen::string(), 0..3)
+            .prop_map(|s| format!("[{}]", s.join(",")));
+        prop_oneof![
+            4 => (proptest::sample::select(&TEXTS[..]), prop_oneof![6 => gen::string(), 1 => Just("null".to_owned()), 1 => gen::value()])
+                .prop_map(|(k, v)| (k.to_owned(), v)),
+            2 => (proptest::sample::select(&FLAGS[..]), prop_oneof![6 => proptest::sample::select(&["true", "false", "null"][..]).prop_map(str::to_owned), 1 => gen::value()])
+                .prop_map(|(k, v)| (k.to_owned(), v)),
+            2 => (proptest::sample::select(&COUNTS[..]), prop_oneof![6 => gen::number(), 1 => Just("null".to_owned()), 1 => gen::value()])
+                .prop_map(|(k, v)| (k.to_owned(), v)),
+            1 => prop_oneof![6 => strings, 1 => Just("null".to_owned()), 1 => gen::value()]
+                .prop_map(|v| ("packages".to_owned(), v)),
+            1 => ("[a-zA-Z]{1,8}", gen::value()).prop_map(|(k, v)| (k, v)),
+            1 => proptest::sample::select(&["account\\u0043ode", "userCount\\n"][..])
+                .prop_map(|k| (k.to_owned(), "\"x\"".to_owned())),
+        ]
+    }
+
+    fn account() -> impl Strategy<Value = String> {
+        (
+            proptest::collection::vec(field(), 0..12),
+            proptest::collection::vec(gen::ws(), 1..3),
+            gen::tail(),
+        )
+            .prop_map(|(fields, spaces, tail)| {
+                let members: Vec<(String, String)> = fields
+                    .into_iter()
+                    .map(|(k, v)| (format!("\"{k}\""), v))
+                    .collect();
+                gen::object(&members, &spaces, &tail)
+            })
+    }
+
+    fn check_agreement(json: &str) -> bool {
+        let serde = Account::read_with_serde(json.to_owned(), "raw".to_owned(), 3);
+        let both = Account::from_parts(json.to_owned(), "raw".to_owned(), 3);
+        match (&serde, &both) {
+            (Ok(s), Ok(b)) => assert_eq!(s, b, "{json}"),
+            (Err(s), Err(b)) => {
+                assert_eq!(s.status(), b.status(), "{json}");
+                assert_eq!(s.message(), b.message(), "{json}");
+            }
+            _ => panic!("{json}\nserde: {serde:?}\nwith the plain reader: {both:?}"),
+        }
+        Account::read_plain(json).is_some()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6000))]
+
+        #[test]
+        fn generated_accounts_read_the_same(json in account()) {
+            check_agreement(&json);
+        }
+    }
+
+    /// The generated objects reach both readers, each often enough for the
+    /// agreement above to mean something.
+    #[test]
+    fn the_generator_reaches_both_readers() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = account();
+        let total = 3000;
+        let plain = (0..total)
+            .filter(|_| {
+                Account::read_plain(&strategy.new_tree(&mut runner).unwrap().current()).is_some()
+            })
+            .count();
+        assert!(
+            plain * 10 >= total && plain * 10 <= total * 9,
+            "{plain} of {total}"
+        );
+    }
+
+    #[test]
+    fn plain_accounts_take_the_one_pass_reader() {
+        let bench = include_str!("../bench/server/account.json");
+        let r = crate::envelope::interpret(crate::envelope::RawResponse::test(200, bench)).unwrap();
+        let item = r.data_items().next().unwrap();
+        assert!(check_agreement(item));
+        let a = Account::read_plain(item).unwrap();
+        assert_eq!(a.account_code.as_deref(), Some("CUSA12A345"));
+        assert_eq!(a.user_count, Some(20));
+        assert_eq!(a.packages.len(), 2);
+        assert!(check_agreement(
+            r#"{"accountName":null,"packages":null,"x":[1e999,{"a":"\u00e9\n"}]}"#
+        ));
+    }
+
+    #[test]
+    fn unusual_accounts_are_left_to_serde() {
+        for json in [
+            r#"{"accountName":"a\"b"}"#,
+            r#"{"accountName":5}"#,
+            r#"{"userCount":30.0}"#,
+            r#"{"userCount":-1}"#,
+            r#"{"userCount":1e2}"#,
+            r#"{"userCount":9999999999999999999}"#,
+            r#"{"archive":"yes"}"#,
+            r#"{"packages":["a",1]}"#,
+            r#"{"accountName":"a","accountName":"b"}"#,
+            r#"{"accountName":"a","accountName":null}"#,
+            r#"{"account\u004eame":"a"}"#,
+            r#"{"accountName":"a"} x"#,
+            r#"["a"]"#,
+        ] {
+            assert!(!check_agreement(json), "accepted: {json}");
+        }
     }
 }

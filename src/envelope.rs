@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result, Status};
 use crate::json;
+use crate::plain;
 use crate::text::server_text;
 
 /// What the transport read off the wire.
@@ -407,9 +408,100 @@ pub(crate) fn check_answer(raw: &RawResponse, expect: Expect) -> Result<()> {
     check(raw, expect).map(|_| ())
 }
 
+/// A plain 2xx envelope read in one pass (see `plain`): the `data` item
+/// spans and `meta.pagination.next`. Declines (serde then reads the answer
+/// and words any error) a `meta.status` of 400-599, a `fail` other than
+/// `[]`, an `error` member, a missing `data` array, and anything `plain`
+/// declines. `meta` must hold plain values only: serde reads it into a
+/// `Value` first, which a huge number would fail.
+fn read_plain(text: &str) -> Option<PlainEnvelope> {
+    let (mut data, mut meta, mut fail) = (None, None, None);
+    plain::object(text, |c, key| match key {
+        b"data" => {
+            let mut spans = Vec::new();
+            c.array(|c| {
+                spans.push(c.skip_value()?);
+                Some(())
+            })?;
+            plain::first(&mut data, spans)
+        }
+        b"meta" => {
+            let (mut status, mut pagination) = (None, None);
+            c.object(|c, key| match key {
+                b"status" => {
+                    let s = c.count()?;
+                    if s.map_or(false, |s| (400..=599).contains(&s)) {
+                        return None;
+                    }
+                    plain::first(&mut status, s)
+                }
+                b"pagination" => {
+                    let mut next = None;
+                    c.object(|c, key| match key {
+                        b"next" => plain::first(&mut next, c.text()?.map(|t| span_of(text, t))),
+                        _ => c.plain_scalar(),
+                    })?;
+                    plain::first(&mut pagination, next.flatten())
+                }
+                _ => c.plain_scalar(),
+            })?;
+            plain::first(&mut meta, pagination.flatten())
+        }
+        b"fail" => {
+            // Only an empty list: a failure is serde's to word.
+            c.array(|_| None)?;
+            plain::first(&mut fail, ())
+        }
+        // API 2.0's error object: serde words it.
+        b"error" => None,
+        _ => c.skip_value().map(drop),
+    })?;
+    Some(PlainEnvelope {
+        items: data?,
+        next: meta.flatten().filter(|next| !next.is_empty()),
+    })
+}
+
+/// What [`read_plain`] reads: where each `data` item is in the body, and
+/// where `meta.pagination.next` is when it is a non-empty string.
+struct PlainEnvelope {
+    items: Vec<Range<usize>>,
+    next: Option<Range<usize>>,
+}
+
+/// Where `part` (a slice of `text`) is in `text`.
+fn span_of(text: &str, part: &str) -> Range<usize> {
+    let start = part.as_ptr() as usize - text.as_ptr() as usize;
+    start..start + part.len()
+}
+
 /// Maps a 1.0 envelope answer to its data, or to the error a caller can act
 /// on.
 pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
+    let status = raw.status;
+    if (200..=299).contains(&status) {
+        if let Some(plain) = std::str::from_utf8(&raw.body).ok().and_then(read_plain) {
+            let next_page = plain
+                .next
+                .map(|r| String::from_utf8_lossy(&raw.body[r]).into_owned());
+            let RawResponse { body, headers, .. } = raw;
+            // SAFETY: std::str::from_utf8 accepted this body just above.
+            let body = unsafe { String::from_utf8_unchecked(body) };
+            return Ok(Response {
+                http_status: status,
+                body,
+                retries: 0,
+                items: plain.items,
+                next_page,
+                headers,
+            });
+        }
+    }
+    interpret_with_serde(raw)
+}
+
+/// [`interpret`], every answer read by serde.
+fn interpret_with_serde(raw: RawResponse) -> Result<Response> {
     let status = raw.status;
     let (items, next_page) = {
         let env = match check(&raw, Expect::Json)? {
@@ -724,5 +816,194 @@ mod fuzz {
                     .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
             ]
         })
+    }
+}
+
+#[cfg(test)]
+mod plain_agrees_with_serde {
+    //! The one-pass reader (`read_plain`) against serde, on envelopes
+    //! generated near the edges of what it accepts.
+    use super::*;
+    use crate::plain::gen;
+    use proptest::prelude::*;
+
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => proptest::sample::select(&["\"data\"", "\"meta\"", "\"fail\""][..]).prop_map(str::to_owned),
+            1 => proptest::sample::select(&["\"error\"", "\"d\\u0061ta\"", "\"x\"", "\"Data\""][..]).prop_map(str::to_owned),
+            1 => gen::string(),
+        ]
+    }
+
+    fn meta() -> impl Strategy<Value = String> {
+        let status =
+            prop_oneof![3 => Just("200".to_owned()), 2 => gen::number(), 1 => gen::scalar()];
+        let next = prop_oneof![3 => gen::string(), 1 => gen::scalar()];
+        let pagination = (next, gen::number(), gen::value(), any::<u8>()).prop_map(
+            |(next, size, other, pick)| {
+                let mut m = vec![("\"pageSize\"".to_owned(), size)];
+                if pick % 4 != 0 {
+                    m.push(("\"next\"".to_owned(), next.clone()));
+                }
+                if pick % 5 == 0 {
+                    m.push(("\"next\"".to_owned(), next));
+                }
+                if pick % 7 == 0 {
+                    m.push(("\"other\"".to_owned(), other));
+                }
+                gen::object(&m, &[String::new()], "")
+            },
+        );
+        prop_oneof![
+            4 => (status, pagination, gen::scalar(), any::<u8>()).prop_map(|(status, pagination, extra, pick)| {
+                let mut m = Vec::new();
+                if pick % 5 != 0 {
+                    m.push(("\"status\"".to_owned(), status.clone()));
+                }
+                if pick % 2 == 0 {
+                    m.push(("\"pagination\"".to_owned(), pagination));
+                }
+                if pick % 3 == 0 {
+                    m.push(("\"isLastToken\"".to_owned(), extra));
+                }
+                if pick % 11 == 0 {
+                    m.push(("\"status\"".to_owned(), status));
+                }
+                gen::object(&m, &[String::new()], "")
+            }),
+            1 => gen::value(),
+        ]
+    }
+
+    fn data() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => proptest::collection::vec(gen::value(), 0..4).prop_map(|items| format!("[{}]", items.join(", "))),
+            1 => gen::value(),
+        ]
+    }
+
+    fn fail() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => Just("[]".to_owned()),
+            1 => proptest::collection::vec(gen::value(), 1..3).prop_map(|items| format!("[{}]", items.join(","))),
+            1 => gen::value(),
+        ]
+    }
+
+    /// Usually `data`, `meta` and `fail`, in any order, with other members
+    /// (repeated ones, escaped names, `error`) now and then.
+    fn envelope() -> impl Strategy<Value = String> {
+        let members = (
+            data(),
+            meta(),
+            fail(),
+            proptest::collection::vec((key(), gen::value()), 0..3),
+            any::<u16>(),
+        )
+            .prop_map(|(data, meta, fail, others, pick)| {
+                let mut m = Vec::new();
+                if pick % 10 != 0 {
+                    m.push(("\"data\"".to_owned(), data));
+                }
+                if pick % 5 != 0 {
+                    m.push(("\"meta\"".to_owned(), meta));
+                }
+                if pick % 3 != 0 {
+                    m.push(("\"fail\"".to_owned(), fail));
+                }
+                if pick % 4 == 0 {
+                    m.extend(others);
+                }
+                m
+            })
+            .prop_shuffle();
+        (
+            members,
+            proptest::collection::vec(gen::ws(), 1..4),
+            gen::tail(),
+        )
+            .prop_map(|(members, spaces, tail)| gen::object(&members, &spaces, &tail))
+    }
+
+    fn check_agreement(body: &str) -> bool {
+        let serde = interpret_with_serde(RawResponse::test(200, body));
+        let both = interpret(RawResponse::test(200, body));
+        match (&serde, &both) {
+            (Ok(s), Ok(b)) => {
+                assert_eq!(s.item_spans(), b.item_spans(), "{body}");
+                assert_eq!(s.next_page_token(), b.next_page_token(), "{body}");
+                assert_eq!(s.body, b.body);
+            }
+            (Err(s), Err(b)) => {
+                assert_eq!(s.status(), b.status(), "{body}");
+                assert_eq!(s.message(), b.message(), "{body}");
+            }
+            _ => panic!("{body}\nserde: {serde:?}\nwith the plain reader: {both:?}"),
+        }
+        read_plain(body).is_some()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6000))]
+
+        #[test]
+        fn generated_envelopes_read_the_same(body in envelope()) {
+            check_agreement(&body);
+        }
+    }
+
+    /// The generated envelopes reach both readers, each often enough for
+    /// the agreement above to mean something.
+    #[test]
+    fn the_generator_reaches_both_readers() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = envelope();
+        let total = 3000;
+        let plain = (0..total)
+            .filter(|_| read_plain(&strategy.new_tree(&mut runner).unwrap().current()).is_some())
+            .count();
+        assert!(
+            plain * 10 >= total && plain * 10 <= total * 9,
+            "{plain} of {total}"
+        );
+    }
+
+    #[test]
+    fn plain_answers_take_the_one_pass_reader() {
+        for body in [
+            include_str!("../bench/server/account.json").trim_end(),
+            r#"{"meta":{"status":200,"pagination":{"pageSize":25,"next":"tok"}},"data":[],"fail":[]}"#,
+            r#" { "data" : [ 1 , "two\n" , {"k":[null]} ] , "meta" : { "status" : 200 , "isLastToken" : true } } "#,
+            r#"{"data":[{"clickLogs":[{"url":"https:\/\/x"}]}],"meta":{"pagination":{"next":null}}}"#,
+        ] {
+            assert!(check_agreement(body), "declined: {body}");
+        }
+    }
+
+    #[test]
+    fn unusual_answers_are_left_to_serde() {
+        for body in [
+            r#"{"meta":{"status":401},"data":[],"fail":[]}"#,
+            r#"{"meta":{"status":200},"data":[],"fail":[{"errors":[]}]}"#,
+            r#"{"data":[],"error":{"code":"x"}}"#,
+            r#"{"d\u0061ta":[]}"#,
+            r#"{"data":[],"data":[]}"#,
+            r#"{"data":[],"meta":{"status":"200"}}"#,
+            r#"{"data":[],"meta":{"status":200.0}}"#,
+            r#"{"data":[],"meta":{"x":1e999}}"#,
+            r#"{"data":[{"\u0061":1}]}"#,
+            r#"{"data":["\ud800"]}"#,
+            r#"{"data":{}}"#,
+            r#"{"meta":{"status":200}}"#,
+            r#"{"data":[]} x"#,
+            r#"[[],[]]"#,
+        ] {
+            assert!(!check_agreement(body), "accepted: {body}");
+        }
+        let deep = format!("{{\"data\":[{}{}]}}", "[".repeat(127), "]".repeat(127));
+        assert!(!check_agreement(&deep));
+        let shallow = format!("{{\"data\":[{}{}]}}", "[".repeat(126), "]".repeat(126));
+        assert!(check_agreement(&shallow));
     }
 }

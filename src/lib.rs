@@ -28,6 +28,7 @@ mod log;
 mod oauth;
 pub mod options;
 pub mod pager;
+mod plain;
 pub mod region;
 mod retry;
 pub mod siem;
