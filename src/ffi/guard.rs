@@ -31,6 +31,15 @@ impl LastError {
             api_message: CString::default(),
         }
     }
+
+    fn is_none(&self) -> bool {
+        self.status == Status::Ok
+            && self.http_status == 0
+            && self.retry_after_ms == -1
+            && [&self.message, &self.code, &self.api_message]
+                .iter()
+                .all(|s| s.as_bytes().is_empty())
+    }
 }
 
 thread_local! {
@@ -58,7 +67,13 @@ fn set_last_error(e: &Error) {
 }
 
 fn clear_last_error() {
-    LAST_ERROR.with(|cell| *cell.borrow_mut() = LastError::none());
+    LAST_ERROR.with(|cell| {
+        let mut last = cell.borrow_mut();
+        // No three empty C strings allocated per successful call.
+        if !last.is_none() {
+            *last = LastError::none();
+        }
+    });
 }
 
 pub(crate) fn last_status() -> Status {

@@ -339,6 +339,10 @@ impl Conn {
                     }
                     HeadKind::Final(framing, headers) => {
                         scope.read_headers.replace(headers);
+                        scope.body_length.set(match framing {
+                            Framing::Length(n) => n,
+                            _ => 0,
+                        });
                         self.framing = framing;
                         self.phase = Phase::Body;
                         return Ok(());

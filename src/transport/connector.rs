@@ -226,6 +226,7 @@ mod tests {
             cancel: None,
             all_headers: false,
             read_headers: std::cell::RefCell::new(Vec::new()),
+            body_length: std::cell::Cell::new(0),
         }
     }
 

@@ -113,12 +113,15 @@ pub(crate) fn parse_head(head: &mut Vec<u8>, all: bool) -> Result<HeadKind, Refu
                     if fields > MAX_HEADER_COUNT {
                         return Err(Refusal::BadFraming("more than 100 header fields"));
                     }
-                    let known = known_header(name);
+                    let ureq = ureq_header(name);
                     if all {
                         if let Some(v) = field_value(raw_value) {
                             read.push((lower(name), v.to_owned()));
                         }
-                    } else if let Some(at) = known.read {
+                    } else if let Some(at) = READ_HEADERS
+                        .iter()
+                        .position(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+                    {
                         // As ureq's `Response::header`: the first header
                         // of a name counts, and only when its value is one
                         // ureq accepts.
@@ -129,7 +132,7 @@ pub(crate) fn parse_head(head: &mut Vec<u8>, all: bool) -> Result<HeadKind, Refu
                             }
                         }
                     }
-                    match known.framing {
+                    match ureq {
                         Some(UreqHeader::TransferEncoding) if !trim(raw_value).is_empty() => {
                             chunked = true;
                         }
@@ -147,7 +150,7 @@ pub(crate) fn parse_head(head: &mut Vec<u8>, all: bool) -> Result<HeadKind, Refu
                         }
                         _ => {}
                     }
-                    known.framing.is_some()
+                    ureq.is_some()
                 }
             }
         };
@@ -193,28 +196,15 @@ enum UreqHeader {
     Connection,
 }
 
-/// What a header name is to the library: one it reads (its index in
-/// [`READ_HEADERS`]), one ureq needs, both or neither.
-struct Known {
-    read: Option<usize>,
-    framing: Option<UreqHeader>,
-}
-
-fn known_header(name: &[u8]) -> Known {
+/// Which of [`UreqHeader`] `name` is, if any.
+fn ureq_header(name: &[u8]) -> Option<UreqHeader> {
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-    let (read, framing) = match name.len() {
-        8 if is("location") => (Some(4), None),
-        10 if is("connection") => (None, Some(UreqHeader::Connection)),
-        11 if is("retry-after") => (Some(3), None),
-        12 if is("content-type") => (Some(0), None),
-        13 if is("mc-siem-token") => (Some(5), None),
-        14 if is("content-length") => (Some(1), Some(UreqHeader::ContentLength)),
-        17 if is("transfer-encoding") => (None, Some(UreqHeader::TransferEncoding)),
-        17 if is("x-ratelimit-reset") => (Some(2), None),
-        _ => (None, None),
-    };
-    debug_assert!(read.map_or(true, |i| is(READ_HEADERS[i])));
-    Known { read, framing }
+    match name.len() {
+        10 if is("connection") => Some(UreqHeader::Connection),
+        14 if is("content-length") => Some(UreqHeader::ContentLength),
+        17 if is("transfer-encoding") => Some(UreqHeader::TransferEncoding),
+        _ => None,
+    }
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -250,11 +240,10 @@ fn is_tchar(b: &u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b)
 }
 
-/// The response headers the library reads (`content-length` for the size
-/// of the body buffer).
-const READ_HEADERS: [&str; 6] = [
+/// The response headers the library reads (the body's length comes from
+/// the framing).
+const READ_HEADERS: [&str; 5] = [
     "content-type",
-    "content-length",
     "x-ratelimit-reset",
     "retry-after",
     "location",
@@ -434,7 +423,6 @@ mod tests {
                     ("content-type", "application/json"),
                     ("x-ratelimit-reset", "1500"),
                     ("retry-after", "2"),
-                    ("content-length", "2"),
                 ]
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
             ),

@@ -154,6 +154,7 @@ impl Transport {
             cancel: crate::cancel::current(),
             all_headers: exchange.all_headers,
             read_headers: RefCell::new(Vec::new()),
+            body_length: Cell::new(0),
         });
         crate::cancel::check()?;
         let mut request = self.agent.request(exchange.method, &ureq_target);
@@ -177,13 +178,11 @@ impl Transport {
         let status = response.status();
         // The headers were read from the head as it arrived (ureq is handed
         // only those it acts on itself).
-        let headers = scope::current().read_headers.take();
+        let scope = scope::current();
+        let headers = scope.read_headers.take();
         let limit = self.max_response_bytes;
         // Room for what the server announces, never beyond the limit.
-        let announced = crate::envelope::header(&headers, "content-length")
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-            .min(limit);
+        let announced = scope.body_length.get().min(limit);
         let mut body = Vec::with_capacity(announced as usize + 1);
         response
             .into_reader()

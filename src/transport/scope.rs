@@ -39,6 +39,9 @@ pub(crate) struct Scope {
     /// The response headers, from the final response head (see
     /// `framing::parse_head`).
     pub read_headers: RefCell<Vec<(String, String)>>,
+    /// The body length that head announced (0 when it is chunked or runs
+    /// until the connection closes): what the body buffer is sized for.
+    pub body_length: Cell<u64>,
 }
 
 thread_local! {
@@ -84,6 +87,7 @@ impl Scope {
             cancel: None,
             all_headers: false,
             read_headers: RefCell::new(Vec::new()),
+            body_length: Cell::new(0),
         }
     }
 
