@@ -171,6 +171,18 @@ fn strings(name: &str, v: Option<Value>) -> Result<Vec<String>> {
 }
 
 impl Account {
+    /// An account read from `data[0]` of `response` (by
+    /// [`Account::read_plain_at`]), completed from the response.
+    pub(crate) fn with_response(account: Account, response: Response) -> Account {
+        let json = response.data_items().next().unwrap_or_default().to_owned();
+        Account {
+            json,
+            raw_json: response.body,
+            retries: response.retries,
+            ..account
+        }
+    }
+
     pub(crate) fn from_response(response: Response) -> Result<Account> {
         let http_status = response.http_status;
         let retries = response.retries;
@@ -204,6 +216,15 @@ impl Account {
     /// escapes, counts are whole numbers written with digits only. Declines
     /// anything else; serde then reads the object and words the error.
     fn read_plain(json: &str) -> Option<Account> {
+        let mut c = plain::Cursor::new(json);
+        let account = Account::read_plain_at(&mut c)?;
+        c.end()?;
+        Some(account)
+    }
+
+    /// [`Account::read_plain`] of the object at the cursor: how Get Account
+    /// reads `data[0]` in the same pass as the envelope around it.
+    pub(crate) fn read_plain_at(c: &mut plain::Cursor<'_>) -> Option<Account> {
         #[derive(Default)]
         struct Seen<'a> {
             account_code: Option<Option<&'a str>>,
@@ -228,7 +249,7 @@ impl Account {
         }
         use plain::first;
         let mut s = Seen::default();
-        plain::object(json, |c, key| match key {
+        c.object(|c, key| match key {
             b"accountCode" => first(&mut s.account_code, c.text()?),
             b"accountName" => first(&mut s.account_name, c.text()?),
             b"adminEmail" => first(&mut s.admin_email, c.text()?),
@@ -510,6 +531,46 @@ mod plain_agrees_with_serde {
         #[test]
         fn generated_accounts_read_the_same(json in account()) {
             check_agreement(&json);
+        }
+    }
+
+    /// Get Account's one pass (envelope and `data[0]` together) against
+    /// serde reading both.
+    fn check_get_account(body: &str) {
+        use crate::envelope::{interpret_reading, interpret_with_serde, RawResponse};
+        let serde =
+            interpret_with_serde(RawResponse::test(200, body)).and_then(Account::from_response);
+        let both = interpret_reading(RawResponse::test(200, body), Account::read_plain_at)
+            .and_then(|(response, account)| match account {
+                Some(account) => Ok(Account::with_response(account, response)),
+                None => Account::from_response(response),
+            });
+        match (&serde, &both) {
+            (Ok(s), Ok(b)) => assert_eq!(s, b, "{body}"),
+            (Err(s), Err(b)) => {
+                assert_eq!(s.status(), b.status(), "{body}");
+                assert_eq!(s.message(), b.message(), "{body}");
+            }
+            _ => panic!("{body}\nserde: {serde:?}\nin one pass: {both:?}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn get_account_in_one_pass_reads_the_same(
+            first in account(),
+            rest in proptest::collection::vec(gen::value(), 0..2),
+            space in gen::ws(),
+        ) {
+            let mut items = vec![first];
+            items.extend(rest);
+            let body = format!(
+                r#"{{"meta":{{"status":200}},"data":[{space}{}{space}],"fail":[]}}"#,
+                items.join(",")
+            );
+            check_get_account(&body);
         }
     }
 

@@ -15,6 +15,7 @@ use crate::log::Log;
 use crate::oauth::OAuth;
 use crate::options::{self, LogLevel, Options};
 use crate::pager::{Items, PageCursor, Pages};
+use crate::plain;
 use crate::region;
 use crate::retry;
 use crate::sign::{self, Api1Signer, SignedHeaders};
@@ -274,7 +275,18 @@ impl Client {
 
     /// Calls Get Account.
     pub fn get_account(&self) -> Result<Account> {
-        Account::from_response(self.post_envelope(GET_ACCOUNT_PATH, EMPTY_BODY.as_bytes(), true)?)
+        // data[0] is read in the same pass as the envelope when both are
+        // plain; otherwise by serde, from the response.
+        let (response, account) = self.post_envelope_reading(
+            GET_ACCOUNT_PATH,
+            EMPTY_BODY.as_bytes(),
+            true,
+            Account::read_plain_at,
+        )?;
+        match account {
+            Some(account) => Ok(Account::with_response(account, response)),
+            None => Account::from_response(response),
+        }
     }
 
     /// Sends any request (see [`Call`]): a method, query parameters, extra
@@ -453,6 +465,19 @@ impl Client {
     /// POSTs an envelope request. `idempotent`: whether a request that may
     /// have been processed can be sent again (see [`retry::delay_for`]).
     fn post_envelope(&self, path: &str, body: &[u8], idempotent: bool) -> Result<Response> {
+        self.post_envelope_reading(path, body, idempotent, |c| c.skip_value().map(drop))
+            .map(|(response, _)| response)
+    }
+
+    /// [`Client::post_envelope`], with `data[0]` of a plain answer read by
+    /// `first_item` as the envelope is (see [`envelope::interpret_reading`]).
+    fn post_envelope_reading<T>(
+        &self,
+        path: &str,
+        body: &[u8],
+        idempotent: bool,
+        mut first_item: impl for<'a> FnMut(&mut plain::Cursor<'a>) -> Option<T>,
+    ) -> Result<(Response, Option<T>)> {
         sign::validate_path(path)?;
         let wire_path = self.wire_target(path)?;
         let (result, retries) = retry::run(
@@ -462,7 +487,7 @@ impl Client {
             &wire_path,
             || {
                 let deadline = self.transport.attempt_deadline();
-                envelope::interpret(self.authed(
+                let raw = self.authed(
                     "POST",
                     &wire_path,
                     &wire_path,
@@ -470,13 +495,14 @@ impl Client {
                     body,
                     deadline,
                     false,
-                )?)
+                )?;
+                envelope::interpret_reading(raw, &mut first_item)
             },
         );
         match result {
-            Ok(mut r) => {
+            Ok((mut r, first)) => {
                 r.retries = retries;
-                Ok(r)
+                Ok((r, first))
             }
             Err(e) => {
                 self.log_failure("POST", &wire_path, &e);

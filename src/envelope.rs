@@ -414,13 +414,29 @@ pub(crate) fn check_answer(raw: &RawResponse, expect: Expect) -> Result<()> {
 /// `[]`, an `error` member, a missing `data` array, and anything `plain`
 /// declines. `meta` must hold plain values only: serde reads it into a
 /// `Value` first, which a huge number would fail.
-fn read_plain(text: &str) -> Option<PlainEnvelope> {
+///
+/// `data[0]` is read by `first_item` (which must read the whole value, or
+/// decline) in the same pass: what it returns comes back beside the
+/// envelope, `None` when `data` is empty.
+fn read_plain_with<'a, T>(
+    text: &'a str,
+    mut first_item: impl FnMut(&mut plain::Cursor<'a>) -> Option<T>,
+) -> Option<(PlainEnvelope, Option<T>)> {
     let (mut data, mut meta, mut fail) = (None, None, None);
+    let mut first = None;
     plain::object(text, |c, key| match key {
         b"data" => {
             let mut spans = Vec::new();
             c.array(|c| {
-                spans.push(c.skip_value()?);
+                let span = if spans.is_empty() {
+                    c.skip_ws();
+                    let start = c.position();
+                    first = Some(first_item(c)?);
+                    start..c.position()
+                } else {
+                    c.skip_value()?
+                };
+                spans.push(span);
                 Some(())
             })?;
             plain::first(&mut data, spans)
@@ -456,10 +472,11 @@ fn read_plain(text: &str) -> Option<PlainEnvelope> {
         b"error" => None,
         _ => c.skip_value().map(drop),
     })?;
-    Some(PlainEnvelope {
+    let envelope = PlainEnvelope {
         items: data?,
         next: meta.flatten().filter(|next| !next.is_empty()),
-    })
+    };
+    Some((envelope, first))
 }
 
 /// What [`read_plain`] reads: where each `data` item is in the body, and
@@ -478,30 +495,44 @@ fn span_of(text: &str, part: &str) -> Range<usize> {
 /// Maps a 1.0 envelope answer to its data, or to the error a caller can act
 /// on.
 pub(crate) fn interpret(raw: RawResponse) -> Result<Response> {
+    interpret_reading(raw, |c| c.skip_value().map(drop)).map(|(response, _)| response)
+}
+
+/// [`interpret`], with `data[0]` of a plain envelope read by `first_item`
+/// in the same pass (see [`read_plain_with`]); `None` beside the response
+/// when serde read the answer or `data` is empty.
+pub(crate) fn interpret_reading<T>(
+    raw: RawResponse,
+    first_item: impl for<'a> FnMut(&mut plain::Cursor<'a>) -> Option<T>,
+) -> Result<(Response, Option<T>)> {
     let status = raw.status;
     if (200..=299).contains(&status) {
-        if let Some(plain) = std::str::from_utf8(&raw.body).ok().and_then(read_plain) {
+        let read = std::str::from_utf8(&raw.body)
+            .ok()
+            .and_then(|text| read_plain_with(text, first_item));
+        if let Some((plain, first)) = read {
             let next_page = plain
                 .next
                 .map(|r| String::from_utf8_lossy(&raw.body[r]).into_owned());
             let RawResponse { body, headers, .. } = raw;
             // SAFETY: std::str::from_utf8 accepted this body just above.
             let body = unsafe { String::from_utf8_unchecked(body) };
-            return Ok(Response {
+            let response = Response {
                 http_status: status,
                 body,
                 retries: 0,
                 items: plain.items,
                 next_page,
                 headers,
-            });
+            };
+            return Ok((response, first));
         }
     }
-    interpret_with_serde(raw)
+    interpret_with_serde(raw).map(|response| (response, None))
 }
 
 /// [`interpret`], every answer read by serde.
-fn interpret_with_serde(raw: RawResponse) -> Result<Response> {
+pub(crate) fn interpret_with_serde(raw: RawResponse) -> Result<Response> {
     let status = raw.status;
     let (items, next_page) = {
         let env = match check(&raw, Expect::Json)? {
@@ -923,6 +954,10 @@ mod plain_agrees_with_serde {
             gen::tail(),
         )
             .prop_map(|(members, spaces, tail)| gen::object(&members, &spaces, &tail))
+    }
+
+    fn read_plain(text: &str) -> Option<PlainEnvelope> {
+        read_plain_with(text, |c| c.skip_value().map(drop)).map(|(envelope, _)| envelope)
     }
 
     fn check_agreement(body: &str) -> bool {

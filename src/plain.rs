@@ -65,13 +65,23 @@ pub(crate) struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    fn new(text: &'a str) -> Cursor<'a> {
+    pub(crate) fn new(text: &'a str) -> Cursor<'a> {
         Cursor {
             text,
             b: text.as_bytes(),
             i: 0,
             depth: 0,
         }
+    }
+
+    /// Where the cursor is.
+    pub(crate) fn position(&self) -> usize {
+        self.i
+    }
+
+    /// Moves past white space.
+    pub(crate) fn skip_ws(&mut self) {
+        self.ws();
     }
 
     fn ws(&mut self) {
