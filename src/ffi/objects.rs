@@ -127,9 +127,7 @@ pub(crate) struct AccountBox {
 
 impl AccountBox {
     pub(crate) fn new(a: &Account) -> Result<Box<AccountBox>> {
-        let fields: [Option<&str>; 13] = [
-            Some(&a.json),
-            Some(&a.raw_json),
+        let fields: [Option<&str>; 11] = [
             a.account_code.as_deref(),
             a.account_name.as_deref(),
             a.admin_email.as_deref(),
@@ -142,15 +140,22 @@ impl AccountBox {
             a.support_code.as_deref(),
             a.account_type.as_deref(),
         ];
-        let size: usize = fields
-            .iter()
-            .flatten()
+        let size: usize = [a.json.as_str(), a.raw_json.as_str()]
+            .into_iter()
+            .chain(fields.iter().flatten().copied())
+            .chain(a.packages.iter().map(String::as_str))
             .map(|s| s.len() + 1)
-            .chain(a.packages.iter().map(|p| p.len() + 1))
             .sum();
         // Filled to exactly its capacity, so it never moves once pointed to.
         let mut text = Vec::with_capacity(size);
-        let mut at: [Option<usize>; 13] = [None; 13];
+        // `json` and `raw_json` are JSON text the library validated, which
+        // cannot hold a NUL byte (JSON allows no control character, in a
+        // string or out of one): their kilobytes need no scan for one. A
+        // field's value, unescaped, can hold one (`\u0000`).
+        debug_assert!(!a.raw_json.as_bytes().contains(&0));
+        let json_at = put_unchecked(&mut text, &a.json);
+        let raw_json_at = put_unchecked(&mut text, &a.raw_json);
+        let mut at: [Option<usize>; 11] = [None; 11];
         for (slot, field) in at.iter_mut().zip(fields) {
             if let Some(s) = field {
                 *slot = Some(put(&mut text, s)?);
@@ -166,11 +171,11 @@ impl AccountBox {
         let ptr_at = |o: usize| unsafe { base.add(o) };
         let packages: Vec<*const c_char> = package_at.into_iter().map(ptr_at).collect();
         // In the order of `fields` above.
-        let [json, raw_json, account_code, account_name, admin_email, database_code, domain, mail_platform, mimecast_id, passphrase, region, support_code, account_type] =
+        let [account_code, account_name, admin_email, database_code, domain, mail_platform, mimecast_id, passphrase, region, support_code, account_type] =
             at.map(|o| o.map_or(ptr::null(), ptr_at));
         let public = mc_account {
-            json,
-            raw_json,
+            json: ptr_at(json_at),
+            raw_json: ptr_at(raw_json_at),
             account_code,
             account_name,
             admin_email,
@@ -212,8 +217,13 @@ fn put(text: &mut Vec<u8>, s: &str) -> Result<usize> {
             "an account field contains a NUL character",
         ));
     }
+    Ok(put_unchecked(text, s))
+}
+
+/// [`put`] of a string known to hold no NUL.
+fn put_unchecked(text: &mut Vec<u8>, s: &str) -> usize {
     let at = text.len();
     text.extend_from_slice(s.as_bytes());
     text.push(0);
-    Ok(at)
+    at
 }
