@@ -465,3 +465,83 @@ fn odd_header_lines_are_skipped_and_repeated_ones_listed_once_each() {
     // One connection: the odd lines did not stop it from being reused.
     assert_eq!(server.connections(), 1);
 }
+
+fn any_call(path: &str) -> mimecast::Call {
+    let mut call = mimecast::Call::new("GET", path).unwrap();
+    call.mode(mimecast::ResponseMode::Any);
+    call
+}
+
+/// A head that arrives in two pieces, split at any byte: read whole every
+/// time (resuming the search for its end in the middle of a line once took
+/// a split CR LF for the blank line, losing headers, the body, or reaching
+/// ureq's panic), on one connection throughout.
+#[test]
+fn a_head_split_anywhere_is_read_whole() {
+    const HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nRetry-After: 1\r\nSet-Cookie: a=1\r\nConnection\r\nContent-Length: 11\r\n\r\n";
+    let server = RawServer::start(|mut conn| {
+        let mut split = 1;
+        while conn.read_request().is_some() {
+            let (first, rest) = HEAD.split_at(split.min(HEAD.len()));
+            if !conn.send(first.as_bytes()) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(3));
+            if !conn.send(format!("{rest}{{\"ok\":true}}").as_bytes()) {
+                break;
+            }
+            split += 1;
+        }
+    });
+    let c = client(&server.base_url, &options(3000, 0));
+    let call = any_call("/api/v2/split");
+    for split in 1..=HEAD.len() {
+        let r = c
+            .send(&call)
+            .unwrap_or_else(|e| panic!("split at {split}: {e:?}"));
+        assert_eq!(r.body, br#"{"ok":true}"#, "split at {split}");
+        assert_eq!(r.header("retry-after"), Some("1"), "split at {split}");
+        assert_eq!(r.header("set-cookie"), Some("a=1"), "split at {split}");
+    }
+    assert_eq!(server.connections(), 1);
+}
+
+/// ureq reads only the first Transfer-Encoding header; the connection layer
+/// any of them. ureq is handed the framing the library decided, so an empty
+/// one before `chunked` cannot make them read the body differently.
+#[test]
+fn the_body_is_framed_once_whatever_the_framing_headers_say() {
+    let server = RawServer::start(|mut conn| {
+        while conn.read_request().is_some() {
+            let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nb\r\n{\"ok\":true}\r\n0\r\n\r\n";
+            if !conn.send(answer.as_bytes()) {
+                break;
+            }
+        }
+    });
+    let c = client(&server.base_url, &options(3000, 0));
+    for _ in 0..2 {
+        let r = c.send(&any_call("/api/v2/te")).unwrap();
+        assert_eq!(r.body, br#"{"ok":true}"#);
+    }
+    assert_eq!(server.connections(), 1);
+}
+
+/// A length is only a claim until the bytes arrive: announcing a terabyte
+/// (under a limit a caller raised that far) allocates nothing for it up
+/// front; before, the allocation failed and aborted the process.
+#[test]
+fn a_huge_announced_length_is_not_allocated_up_front() {
+    let server = RawServer::start(|mut conn| {
+        conn.read_request();
+        conn.send(b"HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\n\r\nab");
+    });
+    let o = Options {
+        max_response_bytes: 1 << 41,
+        ..options(3000, 0)
+    };
+    let e = client(&server.base_url, &o)
+        .send(&any_call("/api/v2/huge"))
+        .unwrap_err();
+    assert_eq!(e.status(), Status::Transport, "{e:?}");
+}

@@ -22,8 +22,8 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::framing::{parse_head, Framing, HeadKind};
-use super::proxy::find_head_end;
+use super::framing::{head_for_ureq, parse_head, Framing, HeadKind};
+use super::proxy::HeadScan;
 use super::refusal::{refusal_of, Refusal};
 use super::scope;
 
@@ -321,29 +321,30 @@ impl Conn {
 
     /// Reads until a final (non-1xx) head is complete.
     fn read_head(&mut self) -> io::Result<()> {
-        let mut scanned = 0;
+        let mut scan = HeadScan::default();
         loop {
-            if let Some(end) = find_head_end(&self.head[scanned..]).map(|e| e + scanned) {
+            if let Some(end) = scan.find(&self.head) {
                 let scope = scope::current();
                 // What follows the head: body bytes, or after an interim
                 // head, the next head.
                 self.early_body.clear();
                 self.early_body.extend_from_slice(&self.head[end..]);
                 self.head.truncate(end);
-                match parse_head(&mut self.head, scope.all_headers)? {
+                match parse_head(&self.head, scope.all_headers)? {
                     HeadKind::Interim => {
                         std::mem::swap(&mut self.head, &mut self.early_body);
                         self.early_body.clear();
-                        scanned = 0;
+                        scan = HeadScan::default();
                         continue;
                     }
-                    HeadKind::Final(framing, headers) => {
-                        scope.read_headers.replace(headers);
-                        scope.body_length.set(match framing {
+                    HeadKind::Final(head) => {
+                        head_for_ureq(&mut self.head, head.framing, head.close);
+                        scope.read_headers.replace(head.headers);
+                        scope.body_length.set(match head.framing {
                             Framing::Length(n) => n,
                             _ => 0,
                         });
-                        self.framing = framing;
+                        self.framing = head.framing;
                         self.phase = Phase::Body;
                         return Ok(());
                     }
@@ -352,8 +353,6 @@ impl Conn {
             if self.head.len() > MAX_HEAD {
                 return Err(Refusal::HeadTooLarge(MAX_HEAD).into());
             }
-            // Resume the scan where a line end could still be found.
-            scanned = self.head.len().saturating_sub(3);
             let n = read_counted(
                 &mut self.link,
                 &mut self.received,

@@ -61,28 +61,33 @@ pub(crate) enum Chunk {
 pub(crate) enum HeadKind {
     /// 1xx (except 101): an interim answer; the real one follows.
     Interim,
-    /// The final answer: the framing of its body, and its headers, read in
-    /// the same pass (see [`parse_head`]).
-    Final(Framing, Vec<(String, String)>),
+    /// The final answer (see [`parse_head`]).
+    Final(FinalHead),
 }
 
-/// Most header fields a response may have (ureq's limit).
+/// A final response head, as the library reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FinalHead {
+    /// How the body is delimited.
+    pub framing: Framing,
+    /// `(lower-case name, value)`, in order.
+    pub headers: Vec<(String, String)>,
+    /// The server ends the connection after this response.
+    pub close: bool,
+}
+
+/// Most header lines a response may have (ureq's limit on header fields).
 pub(crate) const MAX_HEADER_COUNT: usize = 100;
 
 /// Reads a complete head (up to and including its blank line): its framing,
-/// and its headers as `(lower-case name, value)` in order, every one when
+/// whether the connection ends with it, and its headers, every one when
 /// `all`, else the first of each name the library reads itself
 /// ([`READ_HEADERS`]).
 ///
-/// A header counts as ureq 2.6 would count it: its name is a token, and its
-/// value, trimmed, is printable ASCII; other lines are left out.
-///
-/// A final head whose status line the framing knows is then cut, in place,
-/// to what ureq acts on itself: the status line, the headers that delimit
-/// the body or end the connection ([`UreqHeader`]), the blank line. ureq
-/// reading, validating and storing every other line again cost more than
-/// this whole pass, and a real gateway sends a dozen of them.
-pub(crate) fn parse_head(head: &mut Vec<u8>, all: bool) -> Result<HeadKind, Refusal> {
+/// A header counts as ureq 2.6 would count it: its name is a non-empty token
+/// (ureq listed a line starting with `:` under an empty name; it is left
+/// out here), and its value, trimmed, is printable ASCII.
+pub(crate) fn parse_head(head: &[u8], all: bool) -> Result<HeadKind, Refusal> {
     let status = status_code(head);
     if let Some(status) = status {
         if (100..200).contains(&status) && status != 101 {
@@ -92,81 +97,72 @@ pub(crate) fn parse_head(head: &mut Vec<u8>, all: bool) -> Result<HeadKind, Refu
     let http10 = head.starts_with(b"HTTP/1.0");
     let mut chunked = false;
     let mut length: Option<u64> = None;
-    let mut read = Vec::new();
+    let mut close = None;
+    let mut headers = Vec::new();
     let mut seen = [false; READ_HEADERS.len()];
-    let mut fields = 0;
-    // Where the next kept line goes, and where the next line starts.
-    let mut kept = 0;
-    let mut at = 0;
-    while at < head.len() {
-        let end = memchr(b'\n', &head[at..]).map_or(head.len(), |p| at + p + 1);
-        let line = &head[at..end];
-        let keep = if at == 0 {
-            true
-        } else {
-            let text = line.strip_suffix(b"\n").unwrap_or(line);
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
-            match split_field(text) {
-                None => text.is_empty(),
-                Some((name, raw_value)) => {
-                    fields += 1;
-                    if fields > MAX_HEADER_COUNT {
-                        return Err(Refusal::BadFraming("more than 100 header fields"));
-                    }
-                    let ureq = ureq_header(name);
-                    if all {
-                        if let Some(v) = field_value(raw_value) {
-                            read.push((lower(name), v.to_owned()));
-                        }
-                    } else if let Some(at) = READ_HEADERS
-                        .iter()
-                        .position(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-                    {
-                        // As ureq's `Response::header`: the first header
-                        // of a name counts, and only when its value is one
-                        // ureq accepts.
-                        if !seen[at] {
-                            seen[at] = true;
-                            if let Some(v) = field_value(raw_value) {
-                                read.push((READ_HEADERS[at].to_owned(), v.to_owned()));
-                            }
-                        }
-                    }
-                    match ureq {
-                        Some(UreqHeader::TransferEncoding) if !trim(raw_value).is_empty() => {
-                            chunked = true;
-                        }
-                        Some(UreqHeader::ContentLength) => {
-                            for part in trim(raw_value).split(|&b| b == b',') {
-                                let n = parse_decimal(trim(part))
-                                    .ok_or(Refusal::BadFraming("invalid Content-Length"))?;
-                                if length.map_or(false, |l| l != n) {
-                                    return Err(Refusal::BadFraming(
-                                        "conflicting Content-Length headers",
-                                    ));
-                                }
-                                length = Some(n);
-                            }
-                        }
-                        _ => {}
-                    }
-                    ureq.is_some()
+    // After the status line, before the blank line.
+    let lines = head
+        .split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .skip(1)
+        .take_while(|line| !line.is_empty());
+    for (count, line) in lines.enumerate() {
+        if count == MAX_HEADER_COUNT {
+            return Err(Refusal::BadFraming("more than 100 header lines"));
+        }
+        let (name, raw_value) = match split_field(line) {
+            Some(field) => field,
+            None => continue,
+        };
+        if all {
+            if let Some(v) = field_value(raw_value) {
+                headers.push((lower(name), v.to_owned()));
+            }
+        } else if let Some(slot) = READ_HEADERS
+            .iter()
+            .position(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+        {
+            // As ureq's `Response::header`: the first header of a name
+            // counts, and only when its value is one ureq accepts.
+            if !seen[slot] {
+                seen[slot] = true;
+                if let Some(v) = field_value(raw_value) {
+                    headers.push((READ_HEADERS[slot].to_owned(), v.to_owned()));
                 }
             }
-        };
-        if keep && status.is_some() {
-            head.copy_within(at..end, kept);
-            kept += end - at;
         }
-        at = end;
+        if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            // Any coding means chunked, as ureq reads it (`head_for_ureq`
+            // then tells ureq what was decided here).
+            chunked |= !trim(raw_value).is_empty();
+        } else if name.eq_ignore_ascii_case(b"content-length") {
+            for part in trim(raw_value).split(|&b| b == b',') {
+                let n = parse_decimal(trim(part))
+                    .ok_or(Refusal::BadFraming("invalid Content-Length"))?;
+                if length.map_or(false, |l| l != n) {
+                    return Err(Refusal::BadFraming("conflicting Content-Length headers"));
+                }
+                length = Some(n);
+            }
+        } else if name.eq_ignore_ascii_case(b"connection") && close.is_none() {
+            // ureq: the first Connection header, when its value is one it
+            // accepts.
+            close = Some(field_value(raw_value).map_or(false, |v| v.eq_ignore_ascii_case("close")));
+        }
     }
+    let close = close.unwrap_or(false);
     let status = match status {
         Some(s) => s,
         // Not HTTP/1.x as the framing knows it: let ureq judge the whole
-        // head; read nothing more than it.
-        None => return Ok(HeadKind::Final(Framing::Done, read)),
+        // head (see `head_for_ureq`); read nothing more than it.
+        None => {
+            return Ok(HeadKind::Final(FinalHead {
+                framing: Framing::Done,
+                headers,
+                close,
+            }))
+        }
     };
-    head.truncate(kept);
     let framing = if status == 204 || status == 304 {
         Framing::Length(0)
     } else if chunked && !http10 {
@@ -185,26 +181,43 @@ pub(crate) fn parse_head(head: &mut Vec<u8>, all: bool) -> Result<HeadKind, Refu
         Framing::Length(0) => Framing::Done,
         f => f,
     };
-    Ok(HeadKind::Final(framing, read))
+    Ok(HeadKind::Final(FinalHead {
+        framing,
+        headers,
+        close,
+    }))
 }
 
-/// The headers ureq acts on itself: it is handed no other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum UreqHeader {
-    ContentLength,
-    TransferEncoding,
-    Connection,
-}
-
-/// Which of [`UreqHeader`] `name` is, if any.
-fn ureq_header(name: &[u8]) -> Option<UreqHeader> {
-    let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-    match name.len() {
-        10 if is("connection") => Some(UreqHeader::Connection),
-        14 if is("content-length") => Some(UreqHeader::ContentLength),
-        17 if is("transfer-encoding") => Some(UreqHeader::TransferEncoding),
-        _ => None,
+/// Rewrites a final head for ureq: its status line, then only the headers
+/// that tell ureq how the body ends and whether the connection does, written
+/// from the library's own reading of the head (`framing`, `close`). ureq
+/// thus frames every body as the connection layer does, whatever duplicate,
+/// odd or invalid lines the server sent (on some, ureq 2.6 panics), and it
+/// no longer reads, validates and stores each header again (that was more
+/// than all of [`parse_head`]; a real gateway sends a dozen headers).
+///
+/// A head whose status line the framing does not know is left as it is, for
+/// ureq to refuse.
+pub(crate) fn head_for_ureq(head: &mut Vec<u8>, framing: Framing, close: bool) {
+    if status_code(head).is_none() {
+        return;
     }
+    let status_line = memchr(b'\n', head).map_or(head.len(), |p| p + 1);
+    head.truncate(status_line);
+    match framing {
+        Framing::Length(n) => {
+            head.extend_from_slice(b"Content-Length: ");
+            head.extend_from_slice(n.to_string().as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        Framing::Done => head.extend_from_slice(b"Content-Length: 0\r\n"),
+        Framing::Chunked(_) => head.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
+        Framing::UntilClose => {}
+    }
+    if close {
+        head.extend_from_slice(b"Connection: close\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -403,44 +416,48 @@ mod tests {
     use super::*;
 
     fn parse(head: &[u8]) -> Result<HeadKind, Refusal> {
-        parse_head(&mut head.to_vec(), false)
+        parse_head(head, false)
+    }
+
+    fn final_head(head: &[u8], all: bool) -> FinalHead {
+        match parse_head(head, all).unwrap() {
+            HeadKind::Final(f) => f,
+            HeadKind::Interim => panic!("interim"),
+        }
     }
 
     fn framing(head: &str) -> Framing {
-        match parse(head.as_bytes()).unwrap() {
-            HeadKind::Final(f, _) => f,
-            HeadKind::Interim => panic!("interim"),
-        }
+        final_head(head.as_bytes(), false).framing
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn heads_note_the_headers_the_library_reads() {
         let head = b"HTTP/1.1 429 Too Many\r\nContent-Type:  application/json \r\nX-Other: 1\r\nX-RateLimit-Reset: 1500\r\nretry-after: 2\r\nRetry-After: 3\r\nLocation: /\xc3\xa9\r\nContent-Length: 2\r\n\r\n";
-        match parse(head).unwrap() {
-            HeadKind::Final(Framing::Length(2), read) => assert_eq!(
-                read,
-                [
-                    ("content-type", "application/json"),
-                    ("x-ratelimit-reset", "1500"),
-                    ("retry-after", "2"),
-                ]
-                .map(|(n, v)| (n.to_owned(), v.to_owned()))
-            ),
-            other => panic!("{other:?}"),
-        }
+        let read = final_head(head, false);
+        assert_eq!(read.framing, Framing::Length(2));
+        assert_eq!(
+            read.headers,
+            pairs(&[
+                ("content-type", "application/json"),
+                ("x-ratelimit-reset", "1500"),
+                ("retry-after", "2"),
+            ])
+        );
         // The first of a name counts, even when its value is not one ureq
         // accepts; and a status line the framing does not know still has
         // its headers read.
         let head = b"HTTP/1.2 429 X\r\nRetry-After: \x01\r\nRetry-After: 5\r\n\r\n";
-        assert_eq!(parse(head).unwrap(), HeadKind::Final(Framing::Done, vec![]));
+        assert_eq!(final_head(head, false).headers, vec![]);
         let head = b"HTTP/1.2 429 X\r\nRetry-After: 5\r\n\r\n";
-        assert_eq!(
-            parse(head).unwrap(),
-            HeadKind::Final(
-                Framing::Done,
-                vec![("retry-after".to_owned(), "5".to_owned())]
-            )
-        );
+        let read = final_head(head, false);
+        assert_eq!(read.framing, Framing::Done);
+        assert_eq!(read.headers, pairs(&[("retry-after", "5")]));
     }
 
     #[test]
@@ -492,59 +509,75 @@ mod tests {
         }
     }
 
+    /// What ureq is handed for `head`.
+    fn for_ureq(head: &[u8]) -> String {
+        let read = final_head(head, false);
+        let mut head = head.to_vec();
+        head_for_ureq(&mut head, read.framing, read.close);
+        String::from_utf8(head).unwrap()
+    }
+
     #[test]
-    fn ureq_is_handed_only_the_status_line_and_the_framing_headers() {
-        let mut head = b"HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: application/json\r\ncontent-length: 2\r\nX-A: 1\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\nnot a field\r\n\r\n".to_vec();
-        assert!(matches!(
-            parse_head(&mut head, false).unwrap(),
-            HeadKind::Final(Framing::Chunked(_), _)
-        ));
+    fn ureq_is_handed_the_status_line_and_the_framing_decided_here() {
         assert_eq!(
-            String::from_utf8(head).unwrap(),
-            "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+            for_ureq(b"HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: application/json\r\ncontent-length: 2\r\nX-A: 1\r\nConnection: keep-alive\r\nnot a field\r\n\r\n"),
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"
         );
-        // Bare LF line ends are kept as they came.
-        let mut head = b"HTTP/1.1 204 No Content\nDate: x\nConnection: close\n\n".to_vec();
+        // Whatever the server's lines, ureq reads the framing decided here:
+        // an empty Transfer-Encoding first (ureq reads only the first) does
+        // not hide a chunked one.
         assert_eq!(
-            parse_head(&mut head, false).unwrap(),
-            HeadKind::Final(Framing::Done, vec![])
+            for_ureq(b"HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"),
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
         );
-        assert_eq!(head, b"HTTP/1.1 204 No Content\nConnection: close\n\n");
+        assert_eq!(
+            for_ureq(b"HTTP/1.1 200 OK\r\nContent-Length: 7, 7\r\nConnection: Close\r\nConnection: keep-alive\r\n\r\n"),
+            "HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\n"
+        );
+        // A Connection header ureq would not accept is not a close.
+        assert_eq!(
+            for_ureq(b"HTTP/1.1 200 OK\r\nConnection: close\x01\r\nConnection: close\r\n\r\n"),
+            "HTTP/1.1 200 OK\r\n\r\n"
+        );
+        assert_eq!(
+            for_ureq(b"HTTP/1.1 204 No Content\nDate: x\n\n"),
+            "HTTP/1.1 204 No Content\nContent-Length: 0\r\n\r\n"
+        );
+        assert_eq!(
+            for_ureq(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n"),
+            "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n"
+        );
         // A status line the framing does not know: ureq judges all of it.
-        let original = b"HTTP/2 200 OK\r\nServer: x\r\n\r\n".to_vec();
-        let mut head = original.clone();
-        parse_head(&mut head, false).unwrap();
-        assert_eq!(head, original);
+        let original = "HTTP/2 200 OK\r\nServer: x\r\n\r\n";
+        assert_eq!(for_ureq(original.as_bytes()), original);
     }
 
     #[test]
     fn every_header_is_read_when_asked_in_order_as_ureq_would_accept_it() {
-        let mut head = b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Odd\x01: no\r\nContent-Length: 0\r\nset-cookie:  b=2 \r\nX-Bin: \xc3\xa9\r\nX-Nbsp: v\xc2\xa0\r\nno colon\r\n: empty name\r\nX-Empty:\r\n\r\n".to_vec();
-        match parse_head(&mut head, true).unwrap() {
-            HeadKind::Final(Framing::Done, all) => assert_eq!(
-                all,
-                [
-                    ("set-cookie", "a=1"),
-                    ("content-length", "0"),
-                    ("set-cookie", "b=2"),
-                    // ureq trims Unicode white space (a no-break space) too.
-                    ("x-nbsp", "v"),
-                    ("x-empty", ""),
-                ]
-                .map(|(n, v)| (n.to_owned(), v.to_owned()))
-            ),
-            other => panic!("{other:?}"),
-        }
+        let head = b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Odd\x01: no\r\nContent-Length: 0\r\nset-cookie:  b=2 \r\nX-Bin: \xc3\xa9\r\nX-Nbsp: v\xc2\xa0\r\nno colon\r\n: empty name\r\n folded: line\r\nX-Empty:\r\n\r\n";
+        let read = final_head(head, true);
+        assert_eq!(read.framing, Framing::Done);
+        assert_eq!(
+            read.headers,
+            pairs(&[
+                ("set-cookie", "a=1"),
+                ("content-length", "0"),
+                ("set-cookie", "b=2"),
+                // ureq trims Unicode white space (a no-break space) too.
+                ("x-nbsp", "v"),
+                ("x-empty", ""),
+            ])
+        );
     }
 
     #[test]
-    fn more_than_a_hundred_header_fields_are_refused() {
+    fn more_than_a_hundred_header_lines_are_refused() {
         let head = |n: usize| format!("HTTP/1.1 200 OK\r\n{}\r\n", "A: b\r\n".repeat(n));
-        assert!(parse(head(100).as_bytes()).is_ok());
-        assert!(matches!(
-            parse(head(101).as_bytes()),
-            Err(Refusal::BadFraming(_))
-        ));
+        assert!(parse(head(MAX_HEADER_COUNT).as_bytes()).is_ok());
+        match parse(head(MAX_HEADER_COUNT + 1).as_bytes()) {
+            Err(Refusal::BadFraming(why)) => assert!(why.contains(&MAX_HEADER_COUNT.to_string())),
+            other => panic!("{other:?}"),
+        }
     }
 
     fn chunked() -> Framing {

@@ -181,8 +181,10 @@ impl Transport {
         let scope = scope::current();
         let headers = scope.read_headers.take();
         let limit = self.max_response_bytes;
-        // Room for what the server announces, never beyond the limit.
-        let announced = scope.body_length.get().min(limit);
+        // Room for what the server announces, up to a point: a length is
+        // only a claim until the bytes arrive (64 MiB announced before two
+        // bytes must not cost 64 MiB, nor a huge raised limit an abort).
+        let announced = scope.body_length.get().min(limit).min(PREALLOCATED_BODY);
         let mut body = Vec::with_capacity(announced as usize + 1);
         response
             .into_reader()
@@ -199,6 +201,9 @@ impl Transport {
         })
     }
 }
+
+/// Most of a response body allocated before its bytes arrive.
+const PREALLOCATED_BODY: u64 = 1024 * 1024;
 
 /// What ureq is asked for: always https (so that our connector sees every
 /// connection), with the real port spelled out.

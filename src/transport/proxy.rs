@@ -146,17 +146,34 @@ impl Proxy {
 /// Index just past the blank line that ends an HTTP head, if it is there.
 /// Accepts bare LF line ends, as HTTP parsers (ureq's included) do.
 pub(crate) fn find_head_end(bytes: &[u8]) -> Option<usize> {
-    let mut line_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' {
-            let line = &bytes[line_start..i];
-            if line.is_empty() || line == b"\r" {
-                return Some(i + 1);
+    HeadScan::default().find(bytes)
+}
+
+/// [`find_head_end`] over a head that arrives in pieces: each call looks
+/// only at the bytes added since the last one, and knows where the line
+/// they continue started (resuming at an arbitrary point could take the
+/// CR LF of a line split across two reads for a blank line).
+#[derive(Debug, Default)]
+pub(crate) struct HeadScan {
+    scanned: usize,
+    line_start: usize,
+}
+
+impl HeadScan {
+    /// `bytes` is what arrived so far: what the last call saw, and more.
+    pub(crate) fn find(&mut self, bytes: &[u8]) -> Option<usize> {
+        for (i, &b) in bytes.iter().enumerate().skip(self.scanned) {
+            if b == b'\n' {
+                let line = &bytes[self.line_start..i];
+                if line.is_empty() || line == b"\r" {
+                    return Some(i + 1);
+                }
+                self.line_start = i + 1;
             }
-            line_start = i + 1;
         }
+        self.scanned = bytes.len();
+        None
     }
-    None
 }
 
 /// The status code of `HTTP/1.x NNN ...`.
@@ -424,6 +441,18 @@ mod tests {
         assert_eq!(find_head_end(b"HTTP/1.1 200 OK\r\n\r\nbody"), Some(19));
         assert_eq!(find_head_end(b"HTTP/1.1 200 OK\n\nbody"), Some(17));
         assert_eq!(find_head_end(b"HTTP/1.1 200 OK\r\nA: b\r\n"), None);
+        // Arriving in two pieces, split anywhere: found where it ends.
+        for head in [
+            &b"HTTP/1.1 200 OK\r\nA: b\r\nCo: d\r\n\r\nbody"[..],
+            b"HTTP/1.1 200 OK\nA: b\n\nbody",
+        ] {
+            let end = find_head_end(head).unwrap();
+            for split in 0..head.len() {
+                let mut scan = HeadScan::default();
+                let found = scan.find(&head[..split]).or_else(|| scan.find(head));
+                assert_eq!(found, Some(end), "split at {split}");
+            }
+        }
         assert_eq!(status_code(b"HTTP/1.1 103 Early Hints\r\n"), Some(103));
         assert_eq!(status_code(b"HTTP/1.0 200\r\n"), Some(200));
         assert_eq!(status_code(b"HTTP/1.1 2000\r\n"), None);
