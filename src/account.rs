@@ -593,6 +593,57 @@ mod plain_agrees_with_serde {
         );
     }
 
+    /// The names serde's derive gave [`Fields`] (it hands them to the
+    /// deserializer of a struct): the list the plain reader is checked
+    /// against, so that a field added there cannot be missed here.
+    fn serde_field_names() -> &'static [&'static str] {
+        use serde::de::{Error as _, Visitor};
+        struct Names(Option<&'static [&'static str]>);
+        impl<'de> serde::Deserializer<'de> for &mut Names {
+            type Error = serde::de::value::Error;
+            fn deserialize_any<V: Visitor<'de>>(
+                self,
+                _: V,
+            ) -> std::result::Result<V::Value, Self::Error> {
+                Err(Self::Error::custom("a struct was expected"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> std::result::Result<V::Value, Self::Error> {
+                self.0 = Some(fields);
+                Err(Self::Error::custom("names taken"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+                byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+                identifier ignored_any
+            }
+        }
+        let mut names = Names(None);
+        let _ = Fields::deserialize(&mut names);
+        names.0.expect("Fields is a struct")
+    }
+
+    #[test]
+    fn the_plain_reader_knows_every_field_serde_reads() {
+        let names = serde_field_names();
+        assert_eq!(names.len(), 19);
+        for name in names {
+            // An object is no field's type: serde refuses it, and so must
+            // the plain reader, which would skip it as unknown if it did not
+            // know the name.
+            let json = format!(r#"{{"{name}":{{}}}}"#);
+            assert!(Account::read_plain(&json).is_none(), "{name}");
+            assert!(
+                Account::read_with_serde(json, String::new(), 0).is_err(),
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn plain_accounts_take_the_one_pass_reader() {
         let bench = include_str!("../bench/server/account.json");

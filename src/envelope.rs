@@ -132,7 +132,10 @@ impl Response {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
 
-    /// The first value of a response header (any case).
+    /// The first value of a response header (any case), among those the
+    /// library reads from an envelope answer: `content-type`, `retry-after`,
+    /// `x-ratelimit-reset`, `location` and `mc-siem-token`. `Client::send`
+    /// gives every header of a response.
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
     }
@@ -479,7 +482,7 @@ fn read_plain_with<'a, T>(
     Some((envelope, first))
 }
 
-/// What [`read_plain`] reads: where each `data` item is in the body, and
+/// What [`read_plain_with`] reads: where each `data` item is in the body, and
 /// where `meta.pagination.next` is when it is a non-empty string.
 struct PlainEnvelope {
     items: Vec<Range<usize>>,
@@ -852,7 +855,7 @@ mod fuzz {
 
 #[cfg(test)]
 mod plain_agrees_with_serde {
-    //! The one-pass reader (`read_plain`) against serde, on envelopes
+    //! The one-pass reader (`read_plain_with`) against serde, on envelopes
     //! generated near the edges of what it accepts.
     use super::*;
     use crate::plain::gen;
