@@ -545,3 +545,67 @@ fn a_huge_announced_length_is_not_allocated_up_front() {
         .unwrap_err();
     assert_eq!(e.status(), Status::Transport, "{e:?}");
 }
+
+/// The connection layer writes a request's own headers into the head ureq
+/// writes: each header arrives exactly once, before the blank line, and the
+/// body after it byte for byte, small or larger than the send buffer.
+#[test]
+fn requests_carry_each_header_once_and_the_body_intact() {
+    let seen: Arc<std::sync::Mutex<Vec<raw::Request>>> = Arc::default();
+    let store = seen.clone();
+    let server = RawServer::start(move |mut conn| {
+        while let Some(request) = conn.read_request() {
+            store.lock().unwrap().push(request);
+            if !conn.send(response(200, &envelope("m")).as_bytes()) {
+                break;
+            }
+        }
+    });
+    let c = client(&server.base_url, &options(5000, 0));
+    c.get_account().unwrap();
+    let body: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    let mut put = mimecast::Call::new("PUT", "/api/v2/things").unwrap();
+    put.header("X-Trace", "t1")
+        .unwrap()
+        .body("application/octet-stream", &body)
+        .unwrap()
+        .mode(mimecast::ResponseMode::Any);
+    c.send(&put).unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    let signed = [
+        "host",
+        "user-agent",
+        "accept",
+        "content-length",
+        "content-type",
+        "authorization",
+        "x-mc-date",
+        "x-mc-req-id",
+        "x-mc-app-id",
+    ];
+    for (request, extra, sent) in [
+        (&seen[0], None, &br#"{"data":[]}"#[..]),
+        (&seen[1], Some("x-trace"), &body[..]),
+    ] {
+        let names: Vec<String> = request
+            .head
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .map(|l| l.split(':').next().unwrap().to_ascii_lowercase())
+            .collect();
+        for name in signed.iter().copied().chain(extra) {
+            let count = names.iter().filter(|n| *n == name).count();
+            assert_eq!(count, 1, "{name} in {:?}", request.head);
+        }
+        assert_eq!(
+            names.len(),
+            signed.len() + extra.iter().count(),
+            "{:?}",
+            request.head
+        );
+        assert!(request.head.ends_with("\r\n\r\n"));
+        assert_eq!(request.body, sent);
+    }
+}

@@ -241,6 +241,10 @@ pub(crate) struct Conn {
     // Where each read of a head lands: zeroed once per connection, not
     // once per response (4 KiB of memset per call showed in profiles).
     scratch: Box<[u8]>,
+    // The end of the request head ureq writes is looked for in `out`; the
+    // exchange's own headers are added there (see `add_request_headers`).
+    request_scan: HeadScan,
+    request_head_done: bool,
 }
 
 impl fmt::Debug for Conn {
@@ -277,6 +281,8 @@ impl Conn {
             pid: std::process::id(),
             out: Vec::new(),
             scratch: vec![0u8; 4096].into_boxed_slice(),
+            request_scan: HeadScan::default(),
+            request_head_done: false,
         }
     }
 
@@ -309,6 +315,8 @@ impl Conn {
         }
         self.carried_exchange = true;
         self.phase = Phase::Sending;
+        self.request_scan = HeadScan::default();
+        self.request_head_done = false;
         self.framing = Framing::Done;
         self.head.clear();
         self.head_out = 0;
@@ -390,6 +398,20 @@ fn read_counted(
 }
 
 impl Conn {
+    /// Adds the exchange's own header lines (see `Scope::request_headers`)
+    /// to the head ureq wrote, before its blank line, which ends at `end`.
+    fn add_request_headers(&mut self, end: usize) {
+        let blank = if self.out[..end].ends_with(b"\r\n\r\n") {
+            end - 2
+        } else {
+            end - 1
+        };
+        let scope = scope::current();
+        self.out
+            .splice(blank..blank, scope.request_headers.iter().copied());
+        self.request_head_done = true;
+    }
+
     /// Sends what was written so far.
     fn send_out(&mut self) -> io::Result<()> {
         if !self.out.is_empty() {
@@ -419,6 +441,12 @@ impl Read for Conn {
             return Ok(0);
         }
         if matches!(self.phase, Phase::Sending | Phase::Idle) {
+            if self.phase == Phase::Sending && !self.request_head_done {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the request head did not end",
+                ));
+            }
             self.send_out()?;
             self.link.flush()?;
             self.phase = Phase::Head;
@@ -467,6 +495,19 @@ impl Write for Conn {
             self.start_exchange()?;
         }
         self.out.extend_from_slice(buf);
+        if !self.request_head_done {
+            match self.request_scan.find(&self.out) {
+                Some(end) => self.add_request_headers(end),
+                None if self.out.len() > MAX_HEAD => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "the request head did not end",
+                    ))
+                }
+                // Nothing leaves before the head is complete.
+                None => return Ok(buf.len()),
+            }
+        }
         if self.out.len() >= OUT_BUFFER {
             self.send_out()?;
         }

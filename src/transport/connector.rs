@@ -224,6 +224,7 @@ mod tests {
             proxy: None,
             target: std::cell::RefCell::new(String::new()),
             cancel: None,
+            request_headers: Vec::new(),
             all_headers: false,
             read_headers: std::cell::RefCell::new(Vec::new()),
             body_length: std::cell::Cell::new(0),

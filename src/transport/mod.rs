@@ -143,6 +143,20 @@ impl Transport {
                 )
             }
         };
+        // ureq is given only the Accept header (it writes `*/*` unless it
+        // is given one) and Host where its own would be wrong: every header
+        // it is handed costs it about 5k instructions (it formats, clones,
+        // validates and compares each against the others several times).
+        // The connection layer writes the others into the head ureq writes.
+        let mut request_headers = Vec::with_capacity(512);
+        let mut accept = None;
+        for &(name, value) in exchange.headers {
+            if name.eq_ignore_ascii_case("accept") {
+                accept = Some(value);
+            } else {
+                header_line(&mut request_headers, name, value)?;
+            }
+        }
         let _scope = scope::enter(scope::Scope {
             deadline,
             connect_timeout: self.connect_timeout,
@@ -152,6 +166,7 @@ impl Transport {
             proxy,
             target: RefCell::new(String::new()),
             cancel: crate::cancel::current(),
+            request_headers,
             all_headers: exchange.all_headers,
             read_headers: RefCell::new(Vec::new()),
             body_length: Cell::new(0),
@@ -162,8 +177,8 @@ impl Transport {
         if let Some(host) = host.as_deref() {
             request = request.set("Host", host);
         }
-        for (name, value) in exchange.headers {
-            request = request.set(name, value);
+        if let Some(accept) = accept {
+            request = request.set("Accept", accept);
         }
         let sent = if exchange.body.is_empty() && exchange.method != "POST" {
             request.call()
@@ -200,6 +215,32 @@ impl Transport {
             headers,
         })
     }
+}
+
+/// Appends `name: value` CR LF to `lines`, after the checks ureq would make
+/// (a token name; a value of visible ASCII, spaces and tabs): no header can
+/// end early or smuggle another in. Callers' headers were checked when
+/// given; this keeps it true of every header whatever its source. The value
+/// is not quoted in the error (it can be a credential).
+fn header_line(lines: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {
+    let token = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    let visible = value
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t' || (0x21..=0x7e).contains(&b));
+    if !token || !visible {
+        return Err(Error::invalid_argument(format!(
+            "the {} header cannot be sent: its name or value has a character HTTP does not allow",
+            if token { name } else { "request" }
+        )));
+    }
+    lines.extend_from_slice(name.as_bytes());
+    lines.extend_from_slice(b": ");
+    lines.extend_from_slice(value.as_bytes());
+    lines.extend_from_slice(b"\r\n");
+    Ok(())
 }
 
 /// Most of a response body allocated before its bytes arrive.

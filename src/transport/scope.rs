@@ -33,6 +33,9 @@ pub(crate) struct Scope {
     pub target: RefCell<String>,
     /// The cancellation flag governing the call, if any.
     pub cancel: Option<Cancel>,
+    /// The request's own header lines (`Name: value\r\n` each), which the
+    /// connection layer adds to the head ureq writes (see `Conn::write`).
+    pub request_headers: Vec<u8>,
     /// Whether the caller wants every response header, not only those the
     /// library reads.
     pub all_headers: bool,
@@ -85,6 +88,7 @@ impl Scope {
             proxy: None,
             target: RefCell::new(String::new()),
             cancel: None,
+            request_headers: Vec::new(),
             all_headers: false,
             read_headers: RefCell::new(Vec::new()),
             body_length: Cell::new(0),
