@@ -530,9 +530,7 @@ impl Client {
         match &self.auth {
             Auth::Api1(signer) => {
                 let signed = signer.sign(path, None, None)?;
-                // The caller's headers first: ureq compares each header it
-                // is given with those already set, except x-* ones, so the
-                // four signing headers (three x-mc-*) are cheapest last.
+                // The caller's headers, then the four signing headers.
                 let mut all: Vec<(&str, &str)> = headers.to_vec();
                 all.extend_from_slice(&signed.pairs());
                 self.exchange(

@@ -605,7 +605,36 @@ fn requests_carry_each_header_once_and_the_body_intact() {
             "{:?}",
             request.head
         );
-        assert!(request.head.ends_with("\r\n\r\n"));
         assert_eq!(request.body, sent);
+    }
+    let value = |request: &raw::Request, name: &str| {
+        request
+            .head
+            .lines()
+            .find_map(|l| {
+                let (n, v) = l.split_once(':')?;
+                n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+            })
+            .unwrap()
+    };
+    assert_eq!(value(&seen[0], "accept"), "application/json");
+    assert_eq!(value(&seen[0], "content-type"), "application/json");
+    assert_eq!(value(&seen[1], "content-type"), "application/octet-stream");
+    assert_eq!(value(&seen[1], "x-trace"), "t1");
+    // The second request went out on the first one's connection.
+    assert_eq!(server.connections(), 1);
+}
+
+/// The user agent is written as given (by ureq): one that could end the
+/// line is refused when the client is made.
+#[test]
+fn a_user_agent_that_could_end_its_line_is_refused() {
+    for bad in ["x\n", "x\r\nX-Evil: 1", "caf\u{e9}"] {
+        let o = Options {
+            user_agent: bad.to_owned(),
+            ..options(1000, 0)
+        };
+        let e = Client::new_api1("http://127.0.0.1:9", KEYS, &o).unwrap_err();
+        assert_eq!(e.status(), Status::InvalidArgument, "{bad:?}");
     }
 }

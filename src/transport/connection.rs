@@ -8,12 +8,15 @@
 //!   changes near the deadline, so the socket timeouts are rarely reset (ureq
 //!   resets them before every read).
 //! - TLS (rustls), for https targets.
-//! - [`Conn`]: what ureq reads and writes. It follows the response's framing
-//!   (see `framing`), so it skips interim 1xx answers, hands ureq nothing
-//!   past the end of a response, reports a body cut short, bounds the head
-//!   and the whole response in bytes read off the connection, and refuses to
-//!   carry a new request when the connection is not clean: inherited across
-//!   fork(), bytes left unread, or closed by the server.
+//! - [`Conn`]: what ureq reads and writes. It adds the request's own
+//!   headers to the head ureq writes (ureq is handed only Accept and, at
+//!   times, Host), and reads each response head itself, handing ureq the
+//!   status line and the framing it decided. It follows the response's
+//!   framing (see `framing`), so it skips interim 1xx answers, hands ureq
+//!   nothing past the end of a response, reports a body cut short, bounds the
+//!   head and the whole response in bytes read off the connection, and
+//!   refuses to carry a new request when the connection is not clean:
+//!   inherited across fork(), bytes left unread, or closed by the server.
 //!
 //! ureq's own per-read socket handling is bypassed: `socket()` answers None.
 
@@ -315,6 +318,7 @@ impl Conn {
         }
         self.carried_exchange = true;
         self.phase = Phase::Sending;
+        debug_assert!(self.out.is_empty(), "a request left unsent");
         self.request_scan = HeadScan::default();
         self.request_head_done = false;
         self.framing = Framing::Done;
@@ -515,6 +519,12 @@ impl Write for Conn {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        // Nothing leaves before the request head is complete and has the
+        // request's own headers (ureq 2.6 does not flush mid-head; this
+        // keeps it true of any writer).
+        if self.phase == Phase::Sending && !self.request_head_done {
+            return Ok(());
+        }
         self.send_out()?;
         self.link.flush()
     }

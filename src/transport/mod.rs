@@ -73,6 +73,12 @@ impl Transport {
     pub(crate) fn new(options: &Options, base_url: &str, log: &Log) -> Result<Transport> {
         let base =
             Url::parse(base_url).map_err(|_| Error::new(Status::InvalidUrl, "invalid base URL"))?;
+        // ureq writes the User-Agent as given: check it as any header.
+        if !is_header_value(&options.user_agent) {
+            return Err(Error::invalid_argument(
+                "the user agent must be printable ASCII (no CR, LF or other control characters)",
+            ));
+        }
         let base_proxy = choose_proxy(&options.proxy, &base, |name| std::env::var(name).ok())?;
         match &base_proxy {
             Some(p) => log.emit(LogLevel::Debug, || {
@@ -223,13 +229,22 @@ impl Transport {
 /// given; this keeps it true of every header whatever its source. The value
 /// is not quoted in the error (it can be a credential).
 fn header_line(lines: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {
-    let token = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    let visible = value
-        .bytes()
-        .all(|b| b == b' ' || b == b'\t' || (0x21..=0x7e).contains(&b));
+    // ureq writes these itself; a second one would make the request
+    // ambiguous (callers cannot give them: `Call::header` refuses them).
+    debug_assert!(
+        ![
+            "host",
+            "user-agent",
+            "accept",
+            "content-length",
+            "transfer-encoding"
+        ]
+        .iter()
+        .any(|owned| name.eq_ignore_ascii_case(owned)),
+        "{name} is ureq's to write"
+    );
+    let token = is_token(name);
+    let visible = is_header_value(value);
     if !token || !visible {
         return Err(Error::invalid_argument(format!(
             "the {} header cannot be sent: its name or value has a character HTTP does not allow",
@@ -241,6 +256,21 @@ fn header_line(lines: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {
     lines.extend_from_slice(value.as_bytes());
     lines.extend_from_slice(b"\r\n");
     Ok(())
+}
+
+/// An HTTP token (a header name), as ureq checks it.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// A header value ureq accepts: visible ASCII, spaces and tabs.
+fn is_header_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b' ' || b == b'\t' || (0x21..=0x7e).contains(&b))
 }
 
 /// Most of a response body allocated before its bytes arrive.
