@@ -13,6 +13,7 @@ use std::fmt;
 use crate::envelope;
 use crate::error::{Error, Result, Status};
 use crate::json;
+use crate::transport;
 
 /// Largest request body the library sends. Mimecast's requests are small;
 /// anything this big is a mistake in the caller's code.
@@ -147,11 +148,7 @@ impl Call {
     /// Host, Content-Type, Content-Length, the `x-mc-*` signing headers...)
     /// are refused; set the body's type with [`Call::body`].
     pub fn header(&mut self, name: &str, value: &str) -> Result<&mut Call> {
-        let is_token = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-        if !is_token {
+        if !transport::is_token(name) {
             return Err(Error::invalid_argument(
                 "a header name must be letters, digits or one of !#$%&'*+-.^_`|~",
             ));
@@ -162,10 +159,7 @@ impl Call {
                 "the {name} header is set by the library and cannot be given"
             )));
         }
-        if !value
-            .bytes()
-            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
-        {
+        if !transport::is_header_value(value) {
             return Err(Error::invalid_argument(format!(
                 "the value of the {name} header must be printable ASCII (no CR, LF or other control characters)"
             )));

@@ -237,10 +237,16 @@ fn split_field(line: &[u8]) -> Option<(&[u8], &[u8])> {
 /// A header value as ureq's `Header::value` gives it: UTF-8, trimmed,
 /// then only visible ASCII, space and tab.
 fn field_value(raw: &[u8]) -> Option<&str> {
-    std::str::from_utf8(raw).ok().map(str::trim).filter(|v| {
-        v.bytes()
-            .all(|b| b == b' ' || b == b'\t' || (0x21..=0x7e).contains(&b))
-    })
+    std::str::from_utf8(raw)
+        .ok()
+        .map(str::trim)
+        .filter(|v| v.bytes().all(is_field_byte))
+}
+
+/// A byte a header value may hold, as ureq checks it: visible ASCII, space
+/// or tab.
+pub(crate) fn is_field_byte(b: u8) -> bool {
+    b == b' ' || b == b'\t' || (0x21..=0x7e).contains(&b)
 }
 
 fn lower(name: &[u8]) -> String {
@@ -249,7 +255,7 @@ fn lower(name: &[u8]) -> String {
 }
 
 /// RFC 9110 `tchar`.
-fn is_tchar(b: &u8) -> bool {
+pub(crate) fn is_tchar(b: &u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b)
 }
 

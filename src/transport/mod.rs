@@ -259,18 +259,13 @@ fn header_line(lines: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {
 }
 
 /// An HTTP token (a header name), as ureq checks it.
-fn is_token(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+pub(crate) fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| framing::is_tchar(&b))
 }
 
 /// A header value ureq accepts: visible ASCII, spaces and tabs.
-fn is_header_value(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|b| b == b' ' || b == b'\t' || (0x21..=0x7e).contains(&b))
+pub(crate) fn is_header_value(value: &str) -> bool {
+    value.bytes().all(framing::is_field_byte)
 }
 
 /// Most of a response body allocated before its bytes arrive.
